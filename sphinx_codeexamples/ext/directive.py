@@ -1,0 +1,112 @@
+"""The ``callable-example`` directive: one store page rendered where it is written."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import OptionSpec
+
+from ..model import Page
+from ..problems import ProblemCode
+from ..store import read_page_file
+from .domain import CodeExamplesDomain, ShownCallable
+from .logging import warn, warn_problem
+from .markdown import LinkPolicy
+from .render import RenderOptions, render_example, render_intro, selected_examples
+
+_DOTTED = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+\Z")
+
+
+class CallableExampleDirective(SphinxDirective):
+    """``.. callable-example:: DOTTED.NAME``: the intro and examples of a store page."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {
+        "max-examples": directives.unchanged_required,
+        "projects": directives.unchanged_required,
+        "no-intro": directives.flag,
+        "linenos": directives.flag,
+    }
+
+    @property
+    def domain(self) -> CodeExamplesDomain:
+        domain = self.env.domains["codeexamples"]
+        assert isinstance(domain, CodeExamplesDomain)
+        return domain
+
+    def run(self) -> list[nodes.Node]:
+        dotted = self.arguments[0].strip()
+        if not _DOTTED.match(dotted):
+            self._warn(ProblemCode.OPTION, f"not a dotted name: {dotted!r}")
+            return []
+        options = self._options()
+        if options is None:
+            return []
+        self.domain.note_lookup(self.env.docname, dotted)
+        page = self._load(dotted)
+        if page is None:
+            return []
+        return self._render(page, options)
+
+    def _warn(self, code: ProblemCode, message: str) -> None:
+        warn(code, message, location=self.get_location())
+
+    def _options(self) -> RenderOptions | None:
+        max_examples = None
+        if "max-examples" in self.options:
+            raw = self.options["max-examples"].strip()
+            if not raw.isdigit():
+                self._warn(ProblemCode.OPTION, f":max-examples: must be a whole number >= 0, not {raw!r}")
+                return None
+            max_examples = int(raw)
+        projects = None
+        if "projects" in self.options:
+            projects = frozenset(filter(None, (p.strip() for p in self.options["projects"].split(","))))
+        return RenderOptions(
+            max_examples=max_examples,
+            projects=projects,
+            intro="no-intro" not in self.options,
+            linenos="linenos" in self.options,
+        )
+
+    def _load(self, dotted: str) -> Page | None:
+        index = self.domain.index
+        entry = index.by_name.get(dotted)
+        if entry is None:
+            close = difflib.get_close_matches(dotted, index.by_name, n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")
+            return None
+        self.env.note_dependency(entry.path)
+        page, problems = read_page_file(entry.path)
+        for problem in problems:
+            warn_problem(problem)
+        return page
+
+    def _render(self, page: Page, options: RenderOptions) -> list[nodes.Node]:
+        policy = LinkPolicy(
+            base_url=self.domain.settings.base_url,
+            on_unsafe=lambda url: self._warn(ProblemCode.UNSAFE_LINK, f"unsafe link dropped: {url!r}"),
+        )
+        result: list[nodes.Node] = []
+        target = nodes.target("", "", ids=[nodes.make_id(f"codeexamples-{page.dotted}")])
+        self.state.document.note_explicit_target(target)
+        result.append(target)
+        if options.intro:
+            result.extend(render_intro(page, policy))
+        examples = selected_examples(page, options)
+        if page.examples and not examples:
+            self._warn(ProblemCode.OPTION, f"the options select none of the examples of {page.dotted}")
+        for example in examples:
+            section = render_example(page, example, policy, options)
+            self.set_source_info(section)
+            result.append(section)
+        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, target["ids"][0], page.path))
+        return result

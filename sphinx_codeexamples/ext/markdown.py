@@ -1,0 +1,175 @@
+"""Untrusted Markdown (blurbs, intros) to docutils nodes, parsed by markdown-it-py.
+
+Raw HTML never passes through: ``<a href>`` becomes a link when its URL is safe,
+every other tag is dropped and its text kept. Links are kept for ``http``,
+``https``, ``mailto`` and relative URLs; site-relative ones (``/flask.html``)
+are resolved against a base URL or shown as plain text when there is none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from docutils import nodes
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark")
+    # Every URL reaches LinkPolicy, which decides and warns.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
+_PARSER = _parser()
+
+
+@dataclass
+class LinkPolicy:
+    """Decides what a link's URL becomes; reports the unsafe ones through *on_unsafe*."""
+
+    base_url: str = ""
+    on_unsafe: Callable[[str], None] = lambda url: None
+
+    def resolve(self, url: str) -> str | None:
+        """The URL to link to, or None to show the text alone."""
+        url = url.strip()
+        if url.startswith("git@") and ":" in url:
+            host, _, path = url[4:].partition(":")
+            url = f"https://{host}/{path}"
+        parts = urlsplit(url)
+        if parts.scheme:
+            if parts.scheme.lower() in SAFE_SCHEMES:
+                return url
+            self.on_unsafe(url)
+            return None
+        if url.startswith("//"):
+            return "https:" + url
+        if not url or url.startswith("#"):
+            return None
+        return urljoin(self.base_url.rstrip("/") + "/", url.lstrip("/")) if self.base_url else None
+
+
+def markdown_to_nodes(text: str, policy: LinkPolicy) -> list[nodes.Node]:
+    """Block-level docutils nodes for the Markdown *text*."""
+    root = nodes.container()
+    _Builder(policy).build(_PARSER.parse(text), root)
+    return list(root.children)
+
+
+@dataclass
+class _Builder:
+    policy: LinkPolicy
+    stack: list[nodes.Element] = field(default_factory=list)
+
+    def build(self, tokens: list[Token], root: nodes.Element) -> None:
+        self.stack = [root]
+        for token in tokens:
+            self._block(token)
+
+    @property
+    def top(self) -> nodes.Element:
+        return self.stack[-1]
+
+    def _push(self, node: nodes.Element) -> None:
+        self.top.append(node)
+        self.stack.append(node)
+
+    def _pop(self) -> None:
+        if len(self.stack) > 1:
+            self.stack.pop()
+
+    def _block(self, token: Token) -> None:
+        opening = {
+            "paragraph_open": nodes.paragraph,
+            "bullet_list_open": nodes.bullet_list,
+            "ordered_list_open": nodes.enumerated_list,
+            "list_item_open": nodes.list_item,
+            "blockquote_open": nodes.block_quote,
+            "heading_open": nodes.rubric,
+        }
+        if token.type in opening:
+            self._push(opening[token.type]())
+        elif token.type.endswith("_close"):
+            self._pop()
+        elif token.type == "inline":
+            self._inline(token.children or [], self.top)
+        elif token.type in ("fence", "code_block"):
+            self.top.append(nodes.literal_block(token.content, token.content))
+        elif token.type == "html_block":
+            paragraph = nodes.paragraph()
+            _HtmlToNodes(self.policy, paragraph).feed(token.content)
+            if paragraph.astext().strip() or paragraph.children:
+                self.top.append(paragraph)
+
+    def _inline(self, tokens: list[Token], parent: nodes.Element) -> None:
+        stack = [parent]
+        html = _HtmlToNodes(self.policy, parent, stack)
+        for token in tokens:
+            top = stack[-1]
+            if token.type == "text":
+                top += nodes.Text(token.content)
+            elif token.type == "softbreak" or token.type == "hardbreak":
+                top += nodes.Text("\n")
+            elif token.type == "code_inline":
+                top += nodes.literal(token.content, token.content)
+            elif token.type in ("strong_open", "em_open"):
+                node = nodes.strong() if token.type == "strong_open" else nodes.emphasis()
+                top += node
+                stack.append(node)
+            elif token.type == "link_open":
+                url = self.policy.resolve(str(token.attrGet("href") or ""))
+                node = nodes.reference(refuri=url) if url else nodes.inline()
+                top += node
+                stack.append(node)
+            elif token.type in ("strong_close", "em_close", "link_close"):
+                if len(stack) > 1:
+                    stack.pop()
+            elif token.type == "image":
+                alt = "".join(child.content for child in token.children or [])
+                if alt:
+                    top += nodes.Text(alt)
+            elif token.type == "html_inline":
+                html.feed(token.content)
+
+
+class _HtmlToNodes(HTMLParser):
+    """Keeps the text of raw HTML and turns safe ``<a href>`` into references."""
+
+    def __init__(
+        self, policy: LinkPolicy, parent: nodes.Element, stack: list[nodes.Element] | None = None
+    ) -> None:
+        super().__init__(convert_charrefs=True)
+        self.policy = policy
+        self.stack = stack if stack is not None else [parent]
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip_depth += 1
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            url = self.policy.resolve(href)
+            node: nodes.Element = nodes.reference(refuri=url) if url else nodes.inline()
+            self.stack[-1] += node
+            self.stack.append(node)
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            if alt:
+                self.stack[-1] += nodes.Text(alt)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag == "a" and len(self.stack) > 1:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip_depth:
+            self.stack[-1] += nodes.Text(data)

@@ -1,0 +1,99 @@
+"""The store index: which file describes which callable, across store directories.
+
+Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
+re-reads changed files. Two pages for one callable: the first in store order
+(store directories in the order given, then file paths sorted) wins, and the
+other gets a ``duplicate`` problem naming both files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..problems import Problem, ProblemCode
+from .reader import read_page_file
+
+PAGE_SUFFIXES = (".markdown", ".md", ".txt")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One store file: its stamp, the callable it names (None for hubs) and its file-level problems."""
+
+    path: str
+    stamp: tuple[int, int]
+    name: str | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoreIndex:
+    """Every store file in store order, and the winning file for each callable."""
+
+    entries: tuple[IndexEntry, ...]
+    by_name: Mapping[str, IndexEntry]
+    problems: tuple[Problem, ...]
+
+    def names(self) -> list[str]:
+        return sorted(self.by_name)
+
+
+def iter_page_files(directory: str) -> Iterator[str]:
+    """Page files below *directory* in sorted order, skipping hidden names."""
+    for current, dirnames, filenames in os.walk(directory):
+        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        for filename in sorted(filenames):
+            if not filename.startswith(".") and filename.endswith(PAGE_SUFFIXES):
+                yield os.path.join(current, filename)
+
+
+def is_inside(directory: str, path: str) -> bool:
+    """True when *path*, links resolved, stays inside *directory*."""
+    root = os.path.realpath(directory)
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_mtime_ns, status.st_size
+
+
+def _entry(path: str) -> IndexEntry:
+    page, problems = read_page_file(path)
+    if page is None or page.is_hub:
+        # Nothing else will read this file, so its problems are reported here.
+        return IndexEntry(path, _stamp(path), None, tuple(problems))
+    return IndexEntry(path, _stamp(path), page.dotted)
+
+
+def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | None = None) -> StoreIndex:
+    """Index every page of *directories*; unchanged files are taken from *cache*."""
+    cache = cache or {}
+    entries: list[IndexEntry] = []
+    problems: list[Problem] = []
+    for directory in directories:
+        if not os.path.isdir(directory):
+            problems.append(Problem(directory, 0, ProblemCode.STORE, "store directory does not exist"))
+            continue
+        for path in iter_page_files(directory):
+            if not is_inside(directory, path):
+                message = f"link points outside the store ({os.path.realpath(path)}); skipped"
+                problems.append(Problem(path, 0, ProblemCode.UNREADABLE, message))
+                continue
+            try:
+                cached = cache.get(path)
+                entries.append(cached if cached and cached.stamp == _stamp(path) else _entry(path))
+            except OSError as error:
+                problems.append(Problem(path, 0, ProblemCode.UNREADABLE, f"cannot read: {error.strerror}"))
+    by_name: dict[str, IndexEntry] = {}
+    for entry in entries:
+        problems.extend(entry.problems)
+        if entry.name is None:
+            continue
+        winner = by_name.setdefault(entry.name, entry)
+        if winner is not entry:
+            message = f"another page describes {entry.name}: {winner.path} is used, this page is ignored"
+            problems.append(Problem(entry.path, 1, ProblemCode.DUPLICATE, message))
+    return StoreIndex(tuple(entries), by_name, tuple(problems))

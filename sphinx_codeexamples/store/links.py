@@ -1,0 +1,56 @@
+"""Finding a project's links (repository, docs, PyPI, license) in a blurb."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+from ..model import ProjectLinks
+
+_PARSER = MarkdownIt("commonmark")
+_FORGES = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht")
+
+
+def iter_links(markdown: str) -> Iterator[tuple[str, str]]:
+    """Yield ``(text, url)`` for every Markdown link in *markdown*."""
+    for block in _PARSER.parse(markdown):
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type != "link_open":
+                continue
+            text = []
+            for inner in children[index + 1 :]:
+                if inner.type == "link_close":
+                    break
+                text.append(inner.content)
+            yield "".join(text), str(token.attrGet("href") or "")
+
+
+def _is_repository(url: str) -> bool:
+    parts = urlsplit(url)
+    path = [segment for segment in parts.path.split("/") if segment]
+    if url.startswith("git@"):
+        return True
+    return parts.netloc.lower().removeprefix("www.") in _FORGES and len(path) == 2
+
+
+def find_links(blurb: str) -> ProjectLinks:
+    """Classify the links of *blurb*; the first link of each kind wins."""
+    found: dict[str, str] = {}
+    for text, url in iter_links(blurb):
+        lowered_text, lowered_url = text.lower(), url.lower()
+        host = urlsplit(url).netloc.lower()
+        if host.endswith(("pypi.org", "pypi.python.org")):
+            kind = "pypi"
+        elif "license" in lowered_text or "licence" in lowered_text or "/license" in lowered_url:
+            kind = "license"
+        elif "documentation" in lowered_text or "docs" in lowered_text:
+            kind = "docs"
+        elif _is_repository(url):
+            kind = "repository"
+        else:
+            continue
+        found.setdefault(kind, url)
+    return ProjectLinks(**found)
