@@ -104,6 +104,35 @@ class ProblemCode(str, enum.Enum):
         Severity.ERROR,
         "A directive argument or option is invalid.",
     )
+    UNSHOWN_CALLABLE = (
+        "unshown-callable",
+        Severity.WARNING,
+        "A ``:callable-example:`` role names a callable that a store page describes but no page of "
+        "this build shows (add a ``callable-example`` directive or turn on generated pages).",
+    )
+    GENERATE = (
+        "generate",
+        Severity.WARNING,
+        "A generated page could not be written or removed: an unsafe ``codeexamples_generate_dir``, a "
+        "hand-written file in the way, or an I/O error.",
+    )
+    TOO_LARGE = (
+        "too-large",
+        Severity.ERROR,
+        "A store file is larger than 10 MB (about 70 times the largest real page) and is skipped "
+        "without being read; the rest of the store still loads.",
+    )
+    LONG_LINE = (
+        "long-line",
+        Severity.WARNING,
+        "A store page has a line longer than 100,000 characters (real pages stay under 2,000); the "
+        "page still loads. Reported once per page, at the first such line.",
+    )
+    OUTSIDE_STORE = (
+        "outside-store",
+        Severity.ERROR,
+        "A store file is a symbolic link that resolves outside its store directory; it is not read.",
+    )
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,7 @@ def run(arguments: argparse.Namespace) -> int:
     problems = list(index.problems)
     examples = 0
     for entry in index.entries:
-        if entry.name is None:
-            continue
-        page, page_problems = read_page_file(entry.path)
-        problems.extend(page_problems)
+        page, _ = read_page_file(entry.path) if entry.name else (None, [])
         examples += len(page.examples) if page else 0
     problems.sort(key=lambda problem: (problem.path, problem.line))
     for problem in problems:

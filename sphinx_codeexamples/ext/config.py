@@ -20,6 +20,10 @@ class Settings:
 
     stores: tuple[str, ...] = ()
     base_url: str = ""
+    related: bool = True
+    related_parent: bool = False
+    generate_pages: bool = False
+    generate_dir: str = "examples"
 
 
 Rebuild = Literal["", "env", "html"]
@@ -40,12 +44,60 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "Base URL against which site-relative links in blurbs and intros (``/sqlalchemy.html``) are "
         "resolved. Empty: such links are rendered as plain text.",
     ),
+    "codeexamples_related": (
+        True,
+        "env",
+        (bool,),
+        "Show, on each example, links to the other callables of the same module that the build "
+        "documents. The ``:no-related:`` directive option turns the list off for one directive.",
+    ),
+    "codeexamples_related_parent": (
+        False,
+        "env",
+        (bool,),
+        "Also list the callables of the parent package (``sqlalchemy`` for ``sqlalchemy.orm``) in the "
+        "related-callables list.",
+    ),
+    "codeexamples_generate_pages": (
+        False,
+        "env",
+        (bool,),
+        "Generate one page per callable in the store, plus an index page per top-level package and "
+        "``index.rst`` listing them, under ``codeexamples_generate_dir``. Add that folder's "
+        "``index`` to a toctree. Files are rewritten only when their content changes and removed when "
+        "their callable leaves the store.",
+    ),
+    "codeexamples_generate_dir": (
+        "examples",
+        "env",
+        (str,),
+        "The folder, relative to the source directory, that generated pages are written to. The "
+        "extension owns the files it lists in the folder's ``.codeexamples-manifest.json``.",
+    ),
 }
 
 
 def register(app: Sphinx) -> None:
     for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
         app.add_config_value(name, default, rebuild, types=types, description=description)
+    app.connect("config-inited", on_config_inited)
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    """Validate and normalise the values in place; keep store pages out of the documents.
+
+    Later stages read the normalised values (absolute store directories that
+    exist) straight from the config.
+    """
+    settings = settings_from(config, app.confdir)
+    config.codeexamples_store = list(settings.stores)
+    config.codeexamples_base_url = settings.base_url
+    excluded = list(config.exclude_patterns)
+    for store in settings.stores:
+        relative = os.path.relpath(store, app.srcdir)
+        if not relative.startswith(os.pardir) and relative not in excluded:
+            excluded.append(relative.replace(os.sep, "/"))
+    config.exclude_patterns = excluded
 
 
 def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
@@ -70,4 +122,22 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
     if not isinstance(base_url, str):
         warn(ProblemCode.CONFIG, f"codeexamples_base_url must be a string, not {base_url!r}")
         base_url = ""
-    return Settings(stores=tuple(stores), base_url=base_url)
+    flags: dict[str, bool] = {}
+    for key in ("related", "related_parent", "generate_pages"):
+        value = getattr(config, f"codeexamples_{key}")
+        if not isinstance(value, bool):
+            warn(ProblemCode.CONFIG, f"codeexamples_{key} must be True or False, not {value!r}")
+            value = bool(CONFIG_VALUES[f"codeexamples_{key}"][0])
+        flags[key] = value
+    generate_dir = config.codeexamples_generate_dir
+    if not isinstance(generate_dir, str | os.PathLike) or not os.fspath(generate_dir).strip():
+        warn(ProblemCode.CONFIG, f"codeexamples_generate_dir must be a folder name, not {generate_dir!r}")
+        generate_dir = "examples"
+    return Settings(
+        stores=tuple(stores),
+        base_url=base_url,
+        related=flags["related"],
+        related_parent=flags["related_parent"],
+        generate_pages=flags["generate_pages"],
+        generate_dir=os.fspath(generate_dir).strip(),
+    )

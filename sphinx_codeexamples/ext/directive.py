@@ -15,11 +15,23 @@ from ..model import Page
 from ..problems import ProblemCode
 from ..store import read_page_file
 from .domain import CodeExamplesDomain, ShownCallable
-from .logging import warn, warn_problem
+from .logging import warn
 from .markdown import LinkPolicy
 from .render import RenderOptions, render_example, render_intro, selected_examples
 
 _DOTTED = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+\Z")
+
+
+def set_unique_id(document: nodes.document, node: nodes.Element, base: str) -> str:
+    """Give *node* the id *base*, numbered when the document already has it."""
+    candidate = first = str(nodes.make_id(base))
+    number = 1
+    while candidate in document.ids:
+        number += 1
+        candidate = f"{first}-{number}"
+    node["ids"] = [candidate]
+    document.ids[candidate] = node
+    return candidate
 
 
 class CallableExampleDirective(SphinxDirective):
@@ -85,19 +97,18 @@ class CallableExampleDirective(SphinxDirective):
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")
             return None
         self.env.note_dependency(entry.path)
-        page, problems = read_page_file(entry.path)
-        for problem in problems:
-            warn_problem(problem)
+        # The page's own problems were reported once, when the store was indexed.
+        page, _ = read_page_file(entry.path)
         return page
 
     def _render(self, page: Page, options: RenderOptions) -> list[nodes.Node]:
         policy = LinkPolicy(
-            base_url=self.domain.settings.base_url,
+            base_url=self.config.codeexamples_base_url,
             on_unsafe=lambda url: self._warn(ProblemCode.UNSAFE_LINK, f"unsafe link dropped: {url!r}"),
         )
         result: list[nodes.Node] = []
-        target = nodes.target("", "", ids=[nodes.make_id(f"codeexamples-{page.dotted}")])
-        self.state.document.note_explicit_target(target)
+        target = nodes.target()
+        anchor = set_unique_id(self.state.document, target, f"codeexamples-{page.dotted}")
         result.append(target)
         if options.intro:
             result.extend(render_intro(page, policy))
@@ -106,7 +117,8 @@ class CallableExampleDirective(SphinxDirective):
             self._warn(ProblemCode.OPTION, f"the options select none of the examples of {page.dotted}")
         for example in examples:
             section = render_example(page, example, policy, options)
+            set_unique_id(self.state.document, section, section["ids"][0])
             self.set_source_info(section)
             result.append(section)
-        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, target["ids"][0], page.path))
+        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, anchor, page.path))
         return result

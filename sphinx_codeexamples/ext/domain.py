@@ -3,18 +3,24 @@
 Per-document data are small records keyed by docname, cleared per docname and
 merged only for the docnames a parallel reader hands over. The store index is
 set by the main process before reading (see :mod:`.events`) and never merged.
+
+The cross-page maps (dotted name -> record, module -> sorted records) are
+derived from the records on demand, cached on the domain object and dropped
+whenever the records change; they are never stored or merged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
-from sphinx.domains import Domain, ObjType
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.util.nodes import make_refnode
 
 from ..store import StoreIndex
 from .config import Settings
+from .role import CallableExampleRole
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -30,18 +36,78 @@ class ShownCallable(NamedTuple):
     docname: str
     anchor: str
     store_path: str
+    module: str = ""
+    name: str = ""
+
+    @property
+    def module_name(self) -> str:
+        return self.module or self.dotted.rpartition(".")[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name or self.dotted.rpartition(".")[2]
+
+
+#: What other pages see of one shown callable: (module, docname, anchor).
+Target = tuple[str, str, str]
+
+
+def sort_key(record: ShownCallable) -> tuple[str, str]:
+    """Case-insensitive order that still keeps ``Session`` and ``session`` apart (and stable)."""
+    return record.short_name.casefold(), record.short_name
+
+
+def parent_module(module: str) -> str:
+    return module.rpartition(".")[0]
+
+
+@dataclass(frozen=True)
+class _Derived:
+    by_dotted: dict[str, ShownCallable]
+    by_module: dict[str, tuple[ShownCallable, ...]]
+
+
+class CallablesIndex(Index):
+    """Every documented callable, one heading per module (``codeexamples-callables``)."""
+
+    name = "callables"
+    localname = "Code examples by module"
+    shortname = "code examples"
+
+    def generate(self, docnames: Iterable[str] | None = None) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain = cast("CodeExamplesDomain", self.domain)
+        wanted = set(docnames) if docnames is not None else None
+        content: list[tuple[str, list[IndexEntry]]] = []
+        by_module = domain.by_module()
+        for module in sorted(by_module, key=lambda name: (name.casefold(), name)):
+            entries = [
+                IndexEntry(record.short_name, 0, record.docname, record.anchor, "", "", "")
+                for record in by_module[module]
+                if wanted is None or record.docname in wanted
+            ]
+            if entries:
+                content.append((module, entries))
+        return content, False
 
 
 class CodeExamplesDomain(Domain):
     name = "codeexamples"
     label = "Code examples"
     object_types: ClassVar[dict[str, ObjType]] = {"callable": ObjType("callable example", "callable")}
+    roles: ClassVar[dict[str, Any]] = {"callable": CallableExampleRole()}
+    indices: ClassVar[list[type[Index]]] = [CallablesIndex]
     initial_data: ClassVar[dict[str, Any]] = {
         "shown": {},  # docname -> list[ShownCallable]
         "lookups": {},  # docname -> set of dotted names the document asked for
+        "references": {},  # docname -> set of dotted names its roles link to
         "settings": Settings(),
         "index": StoreIndex((), {}, ()),
+        "targets": {},  # dotted -> Target as the last build saw them (main process only)
     }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._derived: _Derived | None = None
 
     @property
     def shown(self) -> dict[str, list[ShownCallable]]:
@@ -52,6 +118,10 @@ class CodeExamplesDomain(Domain):
         return self.data["lookups"]  # type: ignore[no-any-return]
 
     @property
+    def references(self) -> dict[str, set[str]]:
+        return self.data.setdefault("references", {})  # type: ignore[no-any-return]
+
+    @property
     def settings(self) -> Settings:
         return self.data["settings"]  # type: ignore[no-any-return]
 
@@ -59,15 +129,55 @@ class CodeExamplesDomain(Domain):
     def index(self) -> StoreIndex:
         return self.data["index"]  # type: ignore[no-any-return]
 
+    # -- recording (while reading) ------------------------------------------------
+
     def note_lookup(self, docname: str, dotted: str) -> None:
         self.lookups.setdefault(docname, set()).add(dotted)
 
+    def note_reference(self, docname: str, dotted: str) -> None:
+        self.references.setdefault(docname, set()).add(dotted)
+
     def note_shown(self, record: ShownCallable) -> None:
         self.shown.setdefault(record.docname, []).append(record)
+        self._derived = None
+
+    def clear_doc(self, docname: str) -> None:
+        if self.shown.pop(docname, None) is not None:
+            self._derived = None
+        self.lookups.pop(docname, None)
+        self.references.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["shown"]:
+                self.shown[docname] = otherdata["shown"][docname]
+            if docname in otherdata["lookups"]:
+                self.lookups[docname] = otherdata["lookups"][docname]
+            if docname in otherdata.get("references", {}):
+                self.references[docname] = otherdata["references"][docname]
+        self._derived = None
+
+    # -- derived maps (computed once, dropped when the records change) ------------
+
+    def _maps(self) -> _Derived:
+        if self._derived is None:
+            by_dotted: dict[str, ShownCallable] = {}
+            for record in self.iter_shown():
+                by_dotted.setdefault(record.dotted, record)
+            grouped: dict[str, list[ShownCallable]] = {}
+            for record in by_dotted.values():
+                grouped.setdefault(record.module_name, []).append(record)
+            by_module = {module: tuple(sorted(records, key=sort_key)) for module, records in grouped.items()}
+            self._derived = _Derived(by_dotted, by_module)
+        return self._derived
 
     def docs_looking_up(self, names: Set[str]) -> set[str]:
         """Documents that asked for any of *names*."""
         return {docname for docname, asked in self.lookups.items() if asked & names}
+
+    def docs_referencing(self, names: Set[str]) -> set[str]:
+        """Documents whose roles link to any of *names*."""
+        return {docname for docname, linked in self.references.items() if linked & names}
 
     def iter_shown(self) -> Iterator[ShownCallable]:
         """Every shown callable, sorted by docname then order of appearance."""
@@ -76,22 +186,48 @@ class CodeExamplesDomain(Domain):
 
     def find(self, dotted: str) -> ShownCallable | None:
         """The first document (by docname) that shows *dotted*."""
-        return next((record for record in self.iter_shown() if record.dotted == dotted), None)
+        return self._maps().by_dotted.get(dotted)
 
-    def clear_doc(self, docname: str) -> None:
-        self.shown.pop(docname, None)
-        self.lookups.pop(docname, None)
+    def by_module(self) -> dict[str, tuple[ShownCallable, ...]]:
+        """Module -> the callables of that module the build documents, sorted, one per name."""
+        return self._maps().by_module
 
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for docname in docnames:
-            if docname in otherdata["shown"]:
-                self.shown[docname] = otherdata["shown"][docname]
-            if docname in otherdata["lookups"]:
-                self.lookups[docname] = otherdata["lookups"][docname]
+    def siblings(self, module: str) -> tuple[ShownCallable, ...]:
+        return self._maps().by_module.get(module, ())
+
+    def related(self, dotted: str, module: str, parent: bool) -> list[tuple[str, list[ShownCallable]]]:
+        """``(module, callables)`` groups to list beside *dotted*: its module, then its parent package."""
+        groups: list[tuple[str, list[ShownCallable]]] = []
+        modules = [module, parent_module(module)] if parent else [module]
+        for name in modules:
+            records = [record for record in self.siblings(name) if record.dotted != dotted]
+            if name and records:
+                groups.append((name, records))
+        return groups
+
+    def targets(self) -> dict[str, Target]:
+        """What other pages can see of every shown callable, for change detection."""
+        return {
+            dotted: (record.module_name, record.docname, record.anchor)
+            for dotted, record in self._maps().by_dotted.items()
+        }
+
+    def docs_showing(self, modules: Set[str], children: bool) -> set[str]:
+        """Documents showing a callable of *modules* (or, with *children*, of a module directly below)."""
+        found: set[str] = set()
+        for docname, records in self.shown.items():
+            for record in records:
+                module = record.module_name
+                if module in modules or (children and parent_module(module) in modules):
+                    found.add(docname)
+                    break
+        return found
+
+    # -- cross-references, objects.inv and the search index ------------------------
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
-        for record in self.iter_shown():
-            yield record.dotted, record.dotted, "callable", record.docname, record.anchor, 1
+        for dotted, record in sorted(self._maps().by_dotted.items()):
+            yield dotted, dotted, "callable", record.docname, record.anchor, 1
 
     def resolve_xref(
         self,

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..store import scan_store
-from .config import settings_from
 from .domain import CodeExamplesDomain
 from .logging import warn_problem
 
@@ -24,8 +23,7 @@ def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    """Validate the settings once per build; add the stylesheet for HTML builders."""
-    _domain(app.env).data["settings"] = settings_from(app.config, app.confdir)
+    """Add the stylesheet for HTML builders."""
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("codeexamples.css")
@@ -38,7 +36,7 @@ def on_env_get_outdated(
     domain = _domain(env)
     old = domain.index
     cache = {entry.path: entry for entry in old.entries}
-    new = scan_store(domain.settings.stores, cache)
+    new = scan_store(app.config.codeexamples_store, cache)
     domain.data["index"] = new
     for problem in new.problems:
         warn_problem(problem)

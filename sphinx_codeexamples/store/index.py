@@ -20,7 +20,7 @@ PAGE_SUFFIXES = (".markdown", ".md", ".txt")
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One store file: its stamp, the callable it names (None for hubs) and its file-level problems."""
+    """One store file: its stamp, the callable it names (None for hubs) and its problems."""
 
     path: str
     stamp: tuple[int, int]
@@ -62,10 +62,8 @@ def _stamp(path: str) -> tuple[int, int]:
 
 def _entry(path: str) -> IndexEntry:
     page, problems = read_page_file(path)
-    if page is None or page.is_hub:
-        # Nothing else will read this file, so its problems are reported here.
-        return IndexEntry(path, _stamp(path), None, tuple(problems))
-    return IndexEntry(path, _stamp(path), page.dotted)
+    name = None if page is None or page.is_hub else page.dotted
+    return IndexEntry(path, _stamp(path), name, tuple(problems))
 
 
 def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | None = None) -> StoreIndex:

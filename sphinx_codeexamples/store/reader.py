@@ -161,7 +161,8 @@ def _read_front_matter(context: _Context) -> tuple[PageMeta, int]:
 def _label_lines(context: _Context, body_start: int) -> None:
     """Label each line as text, fence open/close or code.
 
-    A fence still open at the end of the page is closed before the first
+    A fence that is never closed, or that meets another opening fence with an
+    info string (which cannot close it), is taken to end just before the first
     example heading inside it (with a warning), so one damaged block does not
     swallow the examples after it.
     """
@@ -171,8 +172,19 @@ def _label_lines(context: _Context, body_start: int) -> None:
     index = body_start
     fence = ""
     opened = 0
-    while index < len(lines):
-        line = lines[index]
+    heading_inside: int | None = None
+    while index <= len(lines):
+        at_end = index == len(lines)
+        line = "" if at_end else lines[index]
+        if fence and (at_end or _opens_with_info(line, fence)):
+            context.problem(opened, ProblemCode.FENCE, "code fence is never closed")
+            fence = ""
+            if heading_inside is not None:
+                labels[heading_inside:index] = [_Label.TEXT] * (index - heading_inside)
+                index = heading_inside
+                continue
+        if at_end:
+            break
         if fence:
             stripped = line.strip()
             if stripped.startswith(fence[0]) and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
@@ -180,18 +192,18 @@ def _label_lines(context: _Context, body_start: int) -> None:
                 fence = ""
             else:
                 labels[index] = _Label.CODE
+                if heading_inside is None and _HEADING.match(line):
+                    heading_inside = index
         elif match := _FENCE_OPEN.match(line):
             labels[index] = _Label.OPEN
-            fence, opened = match["fence"], index
+            fence, opened, heading_inside = match["fence"], index, None
         index += 1
-        if index == len(lines) and fence:
-            context.problem(opened, ProblemCode.FENCE, "code fence is never closed")
-            fence = ""
-            resume = next((i for i in range(opened + 1, len(lines)) if _HEADING.match(lines[i])), None)
-            if resume is not None:
-                for reset in range(resume, len(lines)):
-                    labels[reset] = _Label.TEXT
-                index = resume
+
+
+def _opens_with_info(line: str, fence: str) -> bool:
+    """True for an opening fence of *fence*'s kind with an info string: it cannot close *fence*."""
+    match = _FENCE_OPEN.match(line)
+    return bool(match and match["fence"][0] == fence[0] and match["info"].strip())
 
 
 @dataclass
@@ -375,7 +387,7 @@ def _make_hunk(lines: list[tuple[str, bool]], start: int | None) -> Hunk | None:
     return Hunk(
         lines=tuple(text for text, _ in kept),
         marked=frozenset(index for index, (_, marked) in enumerate(kept) if marked),
-        start=None if start is None else start + first,
+        start=start,
     )
 
 

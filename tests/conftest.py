@@ -1,0 +1,25 @@
+"""Shared fixtures: Sphinx's testing fixtures, test roots, and the optional shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+ROOTS = Path(__file__).parent / "roots"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the checkout; tests using it skip cleanly when it is absent."""
+    if not (SHARED / "FORMAT.md").is_file():
+        pytest.skip("../shared is not beside this checkout")
+    return SHARED

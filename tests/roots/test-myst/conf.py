@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "sphinx_codeexamples"]
+codeexamples_store = "store"
