@@ -12,6 +12,15 @@ ROOTS = Path(__file__).parent / "roots"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Turn every ``RemovedInSphinxNNWarning`` of the installed Sphinx into an error."""
+    import sphinx.deprecation
+
+    for name in dir(sphinx.deprecation):
+        if name.startswith("RemovedInSphinx") and name.endswith("Warning"):
+            config.addinivalue_line("filterwarnings", f"error::sphinx.deprecation.{name}")
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS

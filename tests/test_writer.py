@@ -75,8 +75,8 @@ def test_round_trip_of_a_built_page() -> None:
     page = built_page()
     again, problems = parse_page(render_page(page), "p.md")
     assert again == page
-    # The only problem is the example without a source URL, which the model allows.
-    assert [problem.code.value for problem in problems] == ["source-link"]
+    # Reported, yet kept: the unknown front-matter key and the example without a source URL.
+    assert [problem.code.value for problem in problems] == ["front-matter", "source-link"]
 
 
 def test_writing_is_deterministic() -> None:

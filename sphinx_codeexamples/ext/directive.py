@@ -17,6 +17,7 @@ from ..store import read_page_file
 from .domain import CodeExamplesDomain, ShownCallable
 from .logging import warn
 from .markdown import LinkPolicy
+from .related import index_node, make_placeholder
 from .render import RenderOptions, render_example, render_intro, selected_examples
 
 _DOTTED = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+\Z")
@@ -45,6 +46,7 @@ class CallableExampleDirective(SphinxDirective):
         "projects": directives.unchanged_required,
         "no-intro": directives.flag,
         "linenos": directives.flag,
+        "no-related": directives.flag,
     }
 
     @property
@@ -110,15 +112,22 @@ class CallableExampleDirective(SphinxDirective):
         target = nodes.target()
         anchor = set_unique_id(self.state.document, target, f"codeexamples-{page.dotted}")
         result.append(target)
+        if page.callable is not None:
+            result.append(index_node(page.callable, anchor))
         if options.intro:
             result.extend(render_intro(page, policy))
+        if page.callable is not None and "no-related" not in self.options:
+            result.append(make_placeholder(page.dotted, page.callable.module, self.env.docname))
         examples = selected_examples(page, options)
-        if page.examples and not examples:
-            self._warn(ProblemCode.OPTION, f"the options select none of the examples of {page.dotted}")
+        if options.projects is not None and page.examples and not examples:
+            known = ", ".join(sorted({example.project for example in page.examples}))
+            message = f":projects: matches no example of {page.dotted} (it has: {known})"
+            self._warn(ProblemCode.OPTION, message)
         for example in examples:
             section = render_example(page, example, policy, options)
             set_unique_id(self.state.document, section, section["ids"][0])
             self.set_source_info(section)
             result.append(section)
-        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, anchor, page.path))
+        module, name = (page.callable.module, page.callable.name) if page.callable else ("", "")
+        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, anchor, page.path, module, name))
         return result
