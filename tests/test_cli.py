@@ -19,7 +19,7 @@ def test_check_reports_located_problems_and_exits_zero_on_warnings(
     assert main(["check", str(STORE)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{STORE / 'shutil-copytree.md'}:35: warning: source-file link has no URL [source-link]"
-    assert out[-1] == "3 pages, 2 callables, 4 examples: 0 errors, 1 warnings"
+    assert out[-1] == "3 pages, 2 callables, 4 examples: 0 errors, 1 warning"
 
 
 def test_check_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:

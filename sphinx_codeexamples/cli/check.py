@@ -35,9 +35,12 @@ def run(arguments: argparse.Namespace) -> int:
         print(problem.format())
     errors = sum(problem.code.severity is Severity.ERROR for problem in problems)
     warnings = len(problems) - errors
-    print(
-        f"{len(index.entries)} pages, {len(index.by_name)} callables, {examples} examples: "
-        f"{errors} errors, {warnings} warnings"
-    )
+    counts = [(len(index.entries), "page"), (len(index.by_name), "callable"), (examples, "example")]
+    found = ", ".join(_count(number, noun) for number, noun in counts)
+    print(f"{found}: {_count(errors, 'error')}, {_count(warnings, 'warning')}")
     failing = errors or (arguments.strict and warnings)
     return 1 if failing else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,41 @@
+"""Sphinx configuration of the sphinx-codeexamples documentation (built with the extension itself)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+from sphinx_codeexamples import __version__
+
+project = "sphinx-codeexamples"
+author = "The sphinx-codeexamples developers"
+copyright = "2026, The sphinx-codeexamples developers"
+release = __version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx_codeexamples",
+    "myst_parser",
+    "codeexamples_docs",  # _ext/: tables rendered from the extension's own code
+]
+
+# The demo store: example pages written for this documentation.
+codeexamples_store = "store"
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "store", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+highlight_language = "python"
+
+html_theme = "alabaster"
+html_title = f"sphinx-codeexamples {release}"
+html_theme_options = {
+    "description": "Real-world usage examples of Python APIs, built into Sphinx.",
+    "fixed_sidebar": True,
+    "page_width": "1180px",
+    "sidebar_width": "240px",
+    "show_relbars": True,
+}
+html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
