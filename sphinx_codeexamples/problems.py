@@ -122,11 +122,12 @@ class ProblemCode(str, enum.Enum):
         "A store file is larger than 10 MB (about 70 times the largest real page) and is skipped "
         "without being read; the rest of the store still loads.",
     )
-    LONG_LINE = (
-        "long-line",
+    LONG_TEXT = (
+        "long-text",
         Severity.WARNING,
-        "A store page has a line longer than 100,000 characters (real pages stay under 2,000); the "
-        "page still loads. Reported once per page, at the first such line.",
+        "A store page has a line, or a blurb or intro, longer than 100,000 characters (real pages stay "
+        "far below); the page still loads, but such a blurb or intro is shown as plain text instead of "
+        "being parsed as Markdown. Reported at the first such line or at the example's heading.",
     )
     OUTSIDE_STORE = (
         "outside-store",

@@ -36,8 +36,7 @@ def test_check_exits_one_on_errors(tmp_path: Path, capsys: pytest.CaptureFixture
     assert f"{tmp_path / 'missing'}: error: store directory does not exist [store]" in out
     assert (
         f"{tmp_path / 'other.md'}:1: warning: another page describes json.dumps: "
-        f"{tmp_path / 'copy.md'} is used"
-        in out
+        f"{tmp_path / 'copy.md'} is used" in out
     )
 
 

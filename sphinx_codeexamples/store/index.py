@@ -4,6 +4,10 @@ Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
 re-reads changed files. Two pages for one callable: the first in store order
 (store directories in the order given, then file paths sorted) wins, and the
 other gets a ``duplicate`` problem naming both files.
+
+A store never makes the build read outside its directories: a page file that is
+a symbolic link is read only when it resolves inside its store directory (else
+an ``outside-store`` problem), and linked subdirectories are not walked.
 """
 
 from __future__ import annotations
@@ -77,8 +81,8 @@ def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | Non
             continue
         for path in iter_page_files(directory):
             if not is_inside(directory, path):
-                message = f"link points outside the store ({os.path.realpath(path)}); skipped"
-                problems.append(Problem(path, 0, ProblemCode.UNREADABLE, message))
+                message = f"symbolic link resolves outside the store ({os.path.realpath(path)}); not read"
+                problems.append(Problem(path, 0, ProblemCode.OUTSIDE_STORE, message))
                 continue
             try:
                 cached = cache.get(path)

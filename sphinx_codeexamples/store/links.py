@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -36,9 +37,25 @@ def _is_repository(url: str) -> bool:
     return parts.netloc.lower().removeprefix("www.") in _FORGES and len(path) == 2
 
 
+#: Blurbs up to this size are memoised: a project's blurb repeats on every page that
+#: quotes the project, and a build reads each page twice (index, then directive).
+CACHED_BLURB_CHARS = 4_000
+
+
 def find_links(blurb: str) -> ProjectLinks:
     """Classify the links of *blurb*; the first link of each kind wins."""
+    return _find_links_cached(blurb) if len(blurb) <= CACHED_BLURB_CHARS else _find_links(blurb)
+
+
+@functools.lru_cache(maxsize=2048)
+def _find_links_cached(blurb: str) -> ProjectLinks:
+    return _find_links(blurb)  # ProjectLinks is frozen: sharing one result is safe
+
+
+def _find_links(blurb: str) -> ProjectLinks:
     found: dict[str, str] = {}
+    if "[" not in blurb and "<" not in blurb:  # no link can be there; skip the parser
+        return ProjectLinks()
     for text, url in iter_links(blurb):
         lowered_text, lowered_url = text.lower(), url.lower()
         host = urlsplit(url).netloc.lower()

@@ -1,0 +1,3 @@
+extensions = ["sphinx_codeexamples"]
+codeexamples_store = "store"
+codeexamples_base_url = "https://example.org"
