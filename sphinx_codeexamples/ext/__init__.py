@@ -1,28 +1,38 @@
-"""The Sphinx layer: registration of the config values, domain, directive and events."""
+"""The Sphinx layer: registration of the config values, domain, directive, role and events."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import config, events
+from . import config, events, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
+from .related import VISITORS, RelatedCallables, related_placeholder
+from .role import CallableExampleRole
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
     config.register(app)
     app.add_domain(CodeExamplesDomain)
     app.add_directive("callable-example", CallableExampleDirective)
+    app.add_role("callable-example", CallableExampleRole())
+    app.add_node(related_placeholder, **VISITORS)
+    app.add_post_transform(RelatedCallables)
+    app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)
+    app.connect("env-get-updated", events.on_env_get_updated)
+    app.connect("warn-missing-reference", events.on_warn_missing_reference)
+    # Before themes that render sidebar templates early to drop empty ones (pydata-sphinx-theme).
+    app.connect("html-page-context", sidebar.on_html_page_context, priority=400)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -76,7 +76,7 @@ class CallableExampleDirective(SphinxDirective):
         max_examples = None
         if "max-examples" in self.options:
             raw = self.options["max-examples"].strip()
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, int("²") raises
                 self._warn(ProblemCode.OPTION, f":max-examples: must be a whole number >= 0, not {raw!r}")
                 return None
             max_examples = int(raw)

@@ -74,7 +74,9 @@ class CallablesIndex(Index):
     localname = "Code examples by module"
     shortname = "code examples"
 
-    def generate(self, docnames: Iterable[str] | None = None) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
         domain = cast("CodeExamplesDomain", self.domain)
         wanted = set(docnames) if docnames is not None else None
         content: list[tuple[str, list[IndexEntry]]] = []
@@ -242,7 +244,11 @@ class CodeExamplesDomain(Domain):
         record = self.find(target)
         if record is None:
             return None
-        return make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, target)
+        refnode = make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, target)
+        uri = refnode.get("refuri", "")
+        if uri.count("#") > 1:  # singlehtml: "#document-x#anchor" is one page, so just "#anchor"
+            refnode["refuri"] = "#" + uri.rpartition("#")[2]
+        return refnode
 
     def resolve_any_xref(
         self,

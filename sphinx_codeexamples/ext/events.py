@@ -1,16 +1,24 @@
-"""Build-event handlers: settings, the store index, incremental re-reads, CSS."""
+"""Build-event handlers: settings, the store index, generated pages, incremental re-reads and
+re-writes, CSS, and the warning for unresolved ``:callable-example:`` roles."""
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..problems import ProblemCode
 from ..store import scan_store
+from .config import settings_from
 from .domain import CodeExamplesDomain
-from .logging import warn_problem
+from .generate import generate_pages, generate_root
+from .logging import warn, warn_problem
 
 if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
+    from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -22,11 +30,37 @@ def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
     return domain
 
 
+def _rescan(domain: CodeExamplesDomain) -> list[str]:
+    """Rescan the store (unchanged files come from the cache); note which names moved."""
+    old = domain.index
+    new = scan_store(domain.settings.stores, {entry.path: entry for entry in old.entries})
+    domain.data["index"] = new
+    names = set(old.by_name) | set(new.by_name)
+    moved = {name for name in names if old.by_name.get(name) != new.by_name.get(name)}
+    domain.data.setdefault("moved", set()).update(moved)
+    return sorted(moved)
+
+
 def on_builder_inited(app: Sphinx) -> None:
-    """Add the stylesheet for HTML builders."""
+    """Validate the settings; generate pages from the store; add the stylesheet for HTML builders."""
+    domain = _domain(app.env)
+    domain.data["settings"] = settings_from(app.config, app.confdir)
+    if domain.settings.generate_pages:
+        _rescan(domain)
+        generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("codeexamples.css")
+
+
+def _generated_prefix(app: Sphinx, domain: CodeExamplesDomain) -> str | None:
+    """The docname prefix of generated pages (``examples/``), when pages are generated."""
+    if not domain.settings.generate_pages:
+        return None
+    root = generate_root(app.srcdir, domain.settings.generate_dir)
+    if root is None:
+        return None
+    return Path(os.path.relpath(root, os.path.realpath(app.srcdir))).as_posix() + "/"
 
 
 def on_env_get_outdated(
@@ -34,12 +68,57 @@ def on_env_get_outdated(
 ) -> list[str]:
     """Rescan the store; re-read documents that asked for a callable whose page changed."""
     domain = _domain(env)
-    old = domain.index
-    cache = {entry.path: entry for entry in old.entries}
-    new = scan_store(app.config.codeexamples_store, cache)
-    domain.data["index"] = new
-    for problem in new.problems:
+    _rescan(domain)
+    for problem in domain.index.problems:
         warn_problem(problem)
-    names = set(old.by_name) | set(new.by_name)
-    moved = {name for name in names if old.by_name.get(name) != new.by_name.get(name)}
+    moved: set[str] = domain.data.pop("moved", set())
+    prefix = _generated_prefix(app, domain)
+    if prefix and any(docname.startswith(prefix) for docname in added | removed):
+        # Generated pages came or went: every page's navigation (toctree) changes.
+        domain.data["rewrite_all"] = True
     return sorted(domain.docs_looking_up(moved) - removed)
+
+
+def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to re-write because what they show of *other* pages changed.
+
+    Compares what each shown callable looks like from elsewhere (module, page,
+    anchor) with the previous build; the pages listing a changed module (related
+    lists, sidebars) and the pages linking to a changed callable are returned.
+    """
+    domain = _domain(env)
+    old: dict[str, tuple[str, str, str]] = domain.data.get("targets", {})
+    new = domain.targets()
+    domain.data["targets"] = new
+    if domain.data.pop("rewrite_all", False):
+        return sorted(env.found_docs)
+    changed = {dotted for dotted in old.keys() | new.keys() if old.get(dotted) != new.get(dotted)}
+    if not changed:
+        return []
+    modules = {(new.get(dotted) or old[dotted])[0] for dotted in changed}
+    modules |= {old[dotted][0] for dotted in changed if dotted in old}
+    docs = domain.docs_showing(modules, children=domain.settings.related_parent)
+    docs |= domain.docs_referencing(changed)
+    return sorted(docs & env.found_docs)
+
+
+def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
+    """One ``codeexamples`` warning for an unresolved ``:callable-example:`` (instead of Sphinx's)."""
+    if domain is None or domain.name != "codeexamples":
+        return None
+    ours = _domain(app.env)
+    target = node.get("reftarget", "")
+    if target in ours.index.by_name:
+        code = ProblemCode.UNSHOWN_CALLABLE
+        message = (
+            f"no page of this build shows {target}: add a callable-example directive "
+            f"or set codeexamples_generate_pages = True"
+        )
+    else:
+        code = ProblemCode.UNKNOWN_CALLABLE
+        shown = {record.dotted for record in ours.iter_shown()}
+        close = difflib.get_close_matches(target, shown | set(ours.index.by_name), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        message = f"no store page describes {target}{hint}"
+    warn(code, message, location=node)
+    return True

@@ -88,6 +88,8 @@ def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.l
     text = hunk.text
     block = nodes.literal_block(text, text, classes=["codeexamples-code"])
     block["language"] = language
+    # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
+    block["force"] = True
     block["highlight_args"] = {"hl_lines": hunk.marked_linenos()}
     if options.linenos:
         block["linenos"] = True

@@ -1,0 +1,110 @@
+"""Related callables: a placeholder at read time, cross-references at write time.
+
+The directive inserts a :class:`related_placeholder`; :class:`RelatedCallables`
+(a post-transform, priority below the reference resolver's 10) replaces it with
+``pending_xref`` nodes for the other callables of the same module that the build
+documents, so the domain resolves them with ``make_refnode`` in every builder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .domain import CodeExamplesDomain, ShownCallable
+
+if TYPE_CHECKING:
+    from docutils.nodes import Element
+    from sphinx.util.docutils import SphinxTranslator
+
+    from ..model import CallableName
+
+
+class related_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]
+    """Where a related-callables list goes; replaced before any builder writes."""
+
+
+def make_placeholder(dotted: str, module: str, docname: str) -> related_placeholder:
+    return related_placeholder("", dotted=dotted, module=module, docname=docname)
+
+
+def index_node(callable_name: CallableName, anchor: str) -> addnodes.index:
+    """The general-index entry of a shown callable.
+
+    A single top-level entry: Sphinx orders sub-entries case-insensitively with no
+    tie-break, so ``module; Session`` and ``module; session`` would swap places
+    between serial and parallel builds. Grouping by module is the domain index's job.
+    """
+    entries: list[tuple[str, str, str, str, str | None]] = [
+        ("single", f"{callable_name.name} ({callable_name.module} code examples)", anchor, "", None),
+    ]
+    return addnodes.index(entries=entries, inline=False)
+
+
+def skip_node(translator: SphinxTranslator, node: Element) -> None:
+    """Visitor for any placeholder left in a tree (e.g. when a builder skips post-transforms)."""
+    raise nodes.SkipNode
+
+
+#: ``app.add_node`` keyword arguments so every writer can cope with a stray placeholder.
+VISITORS: dict[str, Any] = {
+    format_name: (skip_node, None) for format_name in ("html", "latex", "text", "man", "texinfo")
+}
+
+
+def _xref(record: ShownCallable, docname: str) -> addnodes.pending_xref:
+    xref = addnodes.pending_xref(
+        "",
+        refdomain="codeexamples",
+        reftype="callable",
+        reftarget=record.dotted,
+        refexplicit=True,
+        refwarn=False,
+        refdoc=docname,
+    )
+    xref += nodes.literal(record.short_name, record.short_name, classes=["xref", "codeexamples"])
+    return cast("addnodes.pending_xref", xref)
+
+
+def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -> list[nodes.Node]:
+    """One paragraph per module group: ``More examples from module: a, b, c``."""
+    if not groups:
+        return []
+    container = nodes.container(classes=["codeexamples-related"])
+    for module, records in groups:
+        paragraph = nodes.paragraph(classes=["codeexamples-related-module"])
+        paragraph += nodes.Text("More code examples from ")
+        paragraph += nodes.literal(module, module)
+        paragraph += nodes.Text(": ")
+        for position, record in enumerate(records):
+            if position:
+                paragraph += nodes.Text(", ")
+            paragraph += _xref(record, docname)
+        paragraph += nodes.Text(".")
+        container += paragraph
+    return [container]
+
+
+class RelatedCallables(SphinxPostTransform):
+    """Expand each :class:`related_placeholder` into links (or nothing)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = self.env.domains["codeexamples"]
+        assert isinstance(domain, CodeExamplesDomain)
+        settings = domain.settings
+        for node in list(self.document.findall(related_placeholder)):
+            groups = (
+                domain.related(node["dotted"], node["module"], settings.related_parent)
+                if settings.related
+                else []
+            )
+            replacement = related_nodes(groups, node["docname"])
+            if replacement:
+                node.replace_self(replacement)
+            else:
+                node.parent.remove(node)

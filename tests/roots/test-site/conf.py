@@ -1,0 +1,9 @@
+extensions = ["sphinx_codeexamples"]
+project = "Site"
+copyright = "2025, The sphinx-codeexamples developers"
+version = "1.0"
+codeexamples_store = "store"
+codeexamples_generate_pages = True
+exclude_patterns = ["_build", "broken.rst"]
+html_sidebars = {"**": ["localtoc.html", "codeexamples/related.html"]}
+latex_documents = [("index", "site.tex", "Site", "Tests", "manual")]
