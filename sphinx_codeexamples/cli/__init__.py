@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import check
+from . import check, extract
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -18,7 +18,7 @@ def get_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check,):
+    for module in (check, extract):
         module.add_parser(commands)
     return parser
 

@@ -1,0 +1,177 @@
+"""Benchmark ``extract`` against ``ast.parse`` alone over the same Python files.
+
+Nothing is downloaded: give a source (directory, sdist or wheel). We test with
+the Django sdist::
+
+    python -m pip download --no-deps --no-binary :all: "django==5.2.*" -d /tmp/dj
+    python benchmarks/bench_extract.py /tmp/dj/django-5.2.*.tar.gz
+
+Three timings are taken in turn, ``--pairs`` times (so that drift on the
+machine hits all of them alike), and their medians compared:
+
+* ``parse``: read every Python file of the source and ``ast.parse`` it;
+* ``extract``: the whole command (read, pre-filter, parse, find, cut hunks,
+  write the pages to a fresh temporary store), as users run it. The pre-filter
+  skips parsing the files that never spell a callable's last name, so this
+  parses *fewer* files than ``parse``;
+* ``extract-all``: the same with the pre-filter off, so that it parses exactly
+  the files ``parse`` parses: the like-for-like ratio.
+
+Both wall-clock and CPU time (``time.process_time``) are reported: on a busy
+machine CPU time is the steadier of the two. Peak RSS is measured in a fresh
+child process per mode, before the timings (``VmHWM`` from ``/proc`` when
+there is one, since on Linux ``ru_maxrss`` carries over the parent's peak
+across fork and exec; ``resource.getrusage`` otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+
+from sphinx_codeexamples.extract.pipeline import scan, write_store
+from sphinx_codeexamples.extract.sources import Source
+from sphinx_codeexamples.model import CallableName
+
+DJANGO_CALLABLES = (
+    "django.urls.reverse",
+    "django.shortcuts.render",
+    "django.shortcuts.get_object_or_404",
+    "django.http.HttpResponse",
+    "django.http.Http404",
+    "django.db.models.Model",
+    "django.db.models.Q",
+    "django.db.models.F",
+    "django.db.transaction.atomic",
+    "django.conf.settings",
+    "django.utils.translation.gettext_lazy",
+    "django.utils.timezone.now",
+    "django.utils.functional.cached_property",
+    "django.utils.html.format_html",
+    "django.core.exceptions.ValidationError",
+    "django.core.exceptions.ImproperlyConfigured",
+    "django.contrib.auth.get_user_model",
+    "django.template.loader.render_to_string",
+    "django.apps.apps",
+    "django.forms.ValidationError",
+)
+
+
+def parse_only(location: str) -> int:
+    """``ast.parse`` every Python file of the source; returns how many parsed."""
+    parsed = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for file in Source.open(location).files():
+            if not file.is_python or file.data is None:
+                continue
+            try:
+                ast.parse(file.data)
+            except (SyntaxError, ValueError):
+                continue
+            parsed += 1
+    return parsed
+
+
+def extract(location: str, names: list[CallableName], prefilter: bool) -> int:
+    """The whole extraction into a fresh temporary store; returns how many files were parsed."""
+    found = scan(names, [Source.open(location)], prefilter=prefilter)
+    with tempfile.TemporaryDirectory() as store:
+        write_store(found, store)
+    return found.counts.parsed
+
+
+def timed(function: Callable[[], int]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and the function's result."""
+    start, cpu = time.perf_counter(), time.process_time()
+    parsed = function()
+    return time.perf_counter() - start, time.process_time() - cpu, parsed
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set size in KiB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
+
+
+def child(mode: str, location: str, names: list[CallableName]) -> None:
+    """Run one mode and print its peak RSS (KiB) as JSON: for a fresh process per measurement."""
+    if mode == "parse":
+        parse_only(location)
+    else:
+        extract(location, names, prefilter=mode == "extract")
+    print(json.dumps({"mode": mode, "peak_kib": peak_rss_kib()}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", help="a directory, sdist or wheel (e.g. the Django sdist)")
+    parser.add_argument("--callable", dest="callables", action="append", help="default: 20 Django callables")
+    parser.add_argument("--pairs", type=int, default=3, help="rounds of alternating runs (default 3)")
+    parser.add_argument("--child", choices=("parse", "extract", "extract-all"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
+    names = [CallableName.parse(name) for name in arguments.callables or DJANGO_CALLABLES]
+    if arguments.child:
+        child(arguments.child, arguments.source, names)
+        return 0
+    modes: dict[str, Callable[[], int]] = {
+        "parse": lambda: parse_only(arguments.source),
+        "extract": lambda: extract(arguments.source, names, prefilter=True),
+        "extract-all": lambda: extract(arguments.source, names, prefilter=False),
+    }
+    rss = {}
+    for mode in modes:
+        command = [sys.executable, __file__, arguments.source, "--child", mode]
+        for name in names:
+            command += ["--callable", name.dotted]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        rss[mode] = json.loads(output.strip().splitlines()[-1])["peak_kib"]
+    rounds = max(3, arguments.pairs)
+    wall: dict[str, list[float]] = {mode: [] for mode in modes}
+    cpu: dict[str, list[float]] = {mode: [] for mode in modes}
+    parsed: dict[str, int] = {}
+    for round_number in range(rounds):
+        order = list(modes)
+        if round_number % 2:
+            order.reverse()
+        for mode in order:
+            seconds, cpu_seconds, count = timed(modes[mode])
+            wall[mode].append(seconds)
+            cpu[mode].append(cpu_seconds)
+            parsed[mode] = count
+    print(f"source: {arguments.source}; {len(names)} callables; {rounds} rounds of alternating runs")
+    for mode in modes:
+        runs = ", ".join(f"{value:.2f}" for value in wall[mode])
+        print(
+            f"{mode:12} wall median {statistics.median(wall[mode]):6.2f} s (runs {runs}), "
+            f"CPU median {statistics.median(cpu[mode]):6.2f} s, files parsed {parsed[mode]}, "
+            f"peak RSS {rss[mode] / 1024:.1f} MiB"
+        )
+    for clock, values in (("wall", wall), ("CPU", cpu)):
+        base = statistics.median(values["parse"])
+        print(
+            f"{clock:4} ratio: extract / parse {statistics.median(values['extract']) / base:.2f}x "
+            f"(target <= 1.5x); extract-all / parse {statistics.median(values['extract-all']) / base:.2f}x "
+            "(same files parsed)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

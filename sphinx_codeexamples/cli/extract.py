@@ -1,0 +1,142 @@
+"""``sphinx-codeexamples extract``: find the uses of callables in sources and write store pages."""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import os
+import sys
+import time
+from typing import Any, TextIO
+
+from ..extract.hunks import CONTEXT
+from ..extract.pipeline import Counts, scan, write_store
+from ..extract.sources import Source, SourceError
+from ..model import CallableName
+
+PROG = "sphinx-codeexamples extract"
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "extract",
+        help="find the uses of callables in source trees, sdists or wheels and write store pages",
+        description=(
+            "Scan Python files (without importing or running them) for uses of each --callable and "
+            "write one example page per callable into STORE_DIR. Pages already there are updated: "
+            "hand-written intro prose and project blurbs are kept."
+        ),
+    )
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a directory (a git checkout or not), an sdist (.tar.gz, .zip) or a wheel (.whl)",
+    )
+    parser.add_argument(
+        "--callable",
+        dest="callables",
+        action="append",
+        default=[],
+        metavar="DOTTED.NAME",
+        help="the dotted name of a callable to find, e.g. sqlalchemy.orm.object_session (repeatable)",
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="STORE_DIR", help="the store directory")
+    parser.add_argument(
+        "--ref",
+        metavar="REF",
+        help="a tag or commit to pin source links to (default: a checkout's commit; PyPI for archives)",
+    )
+    parser.add_argument(
+        "--context",
+        type=int,
+        default=CONTEXT,
+        metavar="N",
+        help=f"lines shown around a use outside a short top-level function or class (default {CONTEXT})",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
+    parser.set_defaults(run=run)
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _callables(values: list[str]) -> list[CallableName] | str:
+    """The parsed --callable values, or an error message."""
+    if not values:
+        return "give at least one --callable DOTTED.NAME"
+    names: list[CallableName] = []
+    for value in values:
+        name = CallableName.parse(value)
+        parts = value.strip().split(".")
+        if not name.module or not name.is_valid() or any(keyword.iskeyword(part) for part in parts):
+            return f"--callable {value!r} is not a dotted name like package.module.name"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, counts: Counts) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        line = f"{counts.scanned} files scanned, {counts.uses} uses found ({os.path.basename(counts.source)})"
+        self.stream.write("\r" + line[:79].ljust(79))
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 79 + "\r")
+            self.stream.flush()
+
+
+def run(arguments: argparse.Namespace) -> int:
+    names = _callables(arguments.callables)
+    if isinstance(names, str):
+        return _error(names)
+    if arguments.context < 0:
+        return _error("--context must be 0 or more")
+    if os.path.exists(arguments.output) and not os.path.isdir(arguments.output):
+        return _error(f"{arguments.output}: the output exists and is not a directory")
+    sources = []
+    for location in arguments.sources:
+        try:
+            sources.append(Source.open(location))
+        except SourceError as error:
+            return _error(str(error))
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        found = scan(names, sources, context=arguments.context, progress=progress)
+    except SourceError as error:
+        return _error(str(error))
+    finally:
+        if progress is not None:
+            progress.clear()
+    for source in sources:
+        if source.git is not None and source.git.dirty and not arguments.ref:
+            print(f"warning: {source.location}: uncommitted changes; links point at HEAD", file=sys.stderr)
+    if not arguments.quiet:
+        for warning in found.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    written = write_store(found, arguments.output, arguments.ref)
+    counts = found.counts
+    print(
+        f"{counts.scanned} files scanned, {counts.skipped} skipped, {counts.uses} uses found "
+        f"in {counts.files_with_uses} files; {len(written.written)} pages written, "
+        f"{len(written.unchanged)} unchanged, in {arguments.output}"
+    )
+    if written.without_uses:
+        print("no uses found of: " + ", ".join(written.without_uses))
+    return 0

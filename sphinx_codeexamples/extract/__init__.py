@@ -1,0 +1,7 @@
+"""Extracting example pages from source code (no Sphinx, nothing imported from the scanned code).
+
+``sources`` iterates the files of directories, sdists and wheels; ``finder``
+finds the uses of dotted names in a syntax tree, scope by scope; ``hunks`` cuts
+a file down to hunks and elisions; ``metadata`` and ``gitinfo`` give a project's
+blurb and links; ``pages`` builds and merges pages; ``pipeline`` runs it all.
+"""

@@ -1,0 +1,332 @@
+"""Extraction from sources to store pages: scan file by file, then write one page per callable.
+
+Memory holds, besides the file being read, only the hunks of the files that
+use a callable, the metadata files of the current source and a few small
+maps; parse trees and file texts are dropped as soon as a file is done.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import CallableName, CodePart, Kind, Page
+from ..store import iter_page_files, read_page_file, render_page
+from ..store.index import is_inside
+from .finder import FileUses, Targets, find_uses, first_line, module_name
+from .gitinfo import file_url
+from .hunks import CONTEXT, build_code
+from .metadata import ProjectMeta, project_meta
+from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
+from .sources import Source, SourceFile
+
+FIRST_SORTORDER = 500_000_000
+SORTORDER_STEP = 10
+
+
+@dataclass
+class Counts:
+    """Running totals, for the progress line and the summary."""
+
+    scanned: int = 0
+    skipped: int = 0
+    parsed: int = 0
+    uses: int = 0
+    files_with_uses: int = 0
+    source: str = ""
+
+
+@dataclass
+class _FileHit:
+    path: str
+    code: tuple[CodePart, ...]
+
+
+@dataclass
+class SourceResult:
+    """What one source gave: its project, how to link its files, and the hits per callable."""
+
+    source: Source
+    meta: ProjectMeta
+    project: str
+    hits: dict[str, list[_FileHit]] = field(default_factory=dict)
+    license_path: str = ""
+
+    def ref(self, override: str | None) -> str | None:
+        """The ref links are pinned to: ``--ref``, else the checkout's commit."""
+        if override:
+            return override
+        return self.source.git.commit if self.source.git else None
+
+    def pinned_url(self, path: str, override: str | None) -> str | None:
+        """The web page of *path* at a fixed ref (``--ref`` or the checkout's commit), if known."""
+        ref = self.ref(override)
+        git = self.source.git
+        repository = (git.repository if git else None) or self.meta.repository
+        if not ref or not repository:
+            return None
+        return file_url(repository, ref, (git.prefix if git else "") + path)
+
+    def url(self, path: str, override: str | None) -> str | None:
+        """The pinned web page of *path*, else the project's PyPI page, else its repository."""
+        pinned = self.pinned_url(path, override)
+        if pinned:
+            return pinned
+        if self.meta.name:
+            version = f"{self.meta.version}/" if self.meta.version and self.source.kind != "directory" else ""
+            return f"{self.meta.pypi}{version}"
+        return self.meta.repository or self.meta.home or None
+
+    def blurb(self, override: str | None) -> str:
+        license_url = self.pinned_url(self.license_path, override) if self.license_path else None
+        return blurb(self.meta, self.project, license_url)
+
+
+@dataclass
+class Scan:
+    """Everything found in all sources."""
+
+    targets: list[CallableName]
+    results: list[SourceResult] = field(default_factory=list)
+    definitions: dict[str, Kind] = field(default_factory=dict)
+    reexports: dict[str, str] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
+    warnings: list[str] = field(default_factory=list)
+
+    def kind(self, dotted: str) -> Kind:
+        """Class or function when the definition was seen (following re-exports), else callable."""
+        seen: set[str] = set()
+        current: str | None = dotted
+        while current is not None and current not in seen:
+            if current in self.definitions:
+                return self.definitions[current]
+            seen.add(current)
+            current = self.reexports.get(current)
+        return Kind.CALLABLE
+
+
+Progress = Callable[[Counts], None]
+
+
+def scan(
+    targets: Sequence[CallableName],
+    sources: Sequence[Source],
+    context: int = CONTEXT,
+    prefilter: bool = True,
+    progress: Progress | None = None,
+) -> Scan:
+    """Find the uses of *targets* in every Python file of *sources*."""
+    result = Scan(list(targets))
+    finder_targets = Targets.of(name.dotted for name in targets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
+        for source in sources:
+            result.counts.source = source.location
+            result.results.append(_scan_source(source, finder_targets, result, context, prefilter, progress))
+    return result
+
+
+def _scan_source(
+    source: Source, targets: Targets, scan: Scan, context: int, prefilter: bool, progress: Progress | None
+) -> SourceResult:
+    metadata: dict[str, bytes] = {}
+    licenses: list[str] = []
+    hits: dict[str, list[_FileHit]] = {}
+    seen: set[str] = set()
+    counts = scan.counts
+    for file in source.files():
+        if not file.is_python:
+            if file.data is not None and file.is_metadata:
+                metadata.setdefault(file.path, file.data)
+            elif file.is_license:
+                licenses.append(file.path)
+            continue
+        if file.path in seen:
+            continue
+        seen.add(file.path)
+        counts.scanned += 1
+        uses = _scan_file(file, source, targets, scan, prefilter, context)
+        if uses is None:
+            counts.skipped += 1
+        elif uses:
+            counts.files_with_uses += 1
+            for target, (lines, code) in uses.items():
+                counts.uses += len(lines)
+                hits.setdefault(target, []).append(_FileHit(file.path, code))
+        if progress is not None:
+            progress(counts)
+    meta = project_meta(metadata)
+    return SourceResult(
+        source=source,
+        meta=meta,
+        project=meta.name or source.fallback_name,
+        hits=hits,
+        license_path=min(licenses, default=""),
+    )
+
+
+def _scan_file(
+    file: SourceFile, source: Source, targets: Targets, scan: Scan, prefilter: bool, context: int
+) -> dict[str, tuple[set[int], tuple[CodePart, ...]]] | None:
+    """The uses in one file with their code, or None (and a warning) when it is skipped."""
+    where = f"{source.location}: {file.path}"
+    if file.data is None:
+        scan.warnings.append(f"{where}: skipped: {file.problem}")
+        return None
+    if prefilter and not targets.might_occur(file.data):
+        return {}
+    try:
+        text = importlib.util.decode_source(file.data)
+        tree = ast.parse(text, filename=file.path)
+    except (SyntaxError, ValueError, LookupError) as error:  # UnicodeDecodeError is a ValueError
+        message = getattr(error, "msg", None) or str(error)
+        line = getattr(error, "lineno", None)
+        scan.warnings.append(f"{where}{f':{line}' if line else ''}: skipped: does not parse: {message}")
+        return None
+    except (RecursionError, MemoryError):
+        scan.warnings.append(f"{where}: skipped: too deeply nested to parse")
+        return None
+    scan.counts.parsed += 1
+    module = module_name(file.path, targets.top_packages)
+    try:
+        found: FileUses = find_uses(tree, text, targets, *(module or (None, False)))
+    except RecursionError:
+        scan.warnings.append(f"{where}: skipped: too deeply nested to analyse")
+        return None
+    scan.definitions.update(found.definitions)
+    for name, origin in found.reexports.items():
+        scan.reexports.setdefault(name, origin)
+    if not found.uses:
+        return {}
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    blocks = [
+        (first_line(node), node.end_lineno or node.lineno)
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    ]
+    result = {}
+    for target, marked in found.uses.items():
+        name = target.rpartition(".")[2]
+        result[target] = (marked, build_code(lines, marked, name, blocks, context=context))
+    return result
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Written:
+    """What writing the store did."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    without_uses: list[str] = field(default_factory=list)
+
+
+def found_examples(scan: Scan, ref: str | None) -> dict[str, list[FoundExample]]:
+    """The examples of each callable, one per (project, file); a file seen twice counts once."""
+    examples: dict[str, list[FoundExample]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for result in scan.results:
+        text = result.blurb(ref)
+        key = project_key(result.project)
+        for target, hits in result.hits.items():
+            for hit in hits:
+                if (target, key, hit.path) in seen:
+                    continue
+                seen.add((target, key, hit.path))
+                found = FoundExample(result.project, hit.path, result.url(hit.path, ref), text, hit.code)
+                examples.setdefault(target, []).append(found)
+    return examples
+
+
+def write_store(scan: Scan, store: str, ref: str | None = None) -> Written:
+    """Write or update one page per callable with uses in *store*; unchanged files are not touched."""
+    os.makedirs(store, exist_ok=True)
+    wanted = {name.dotted for name in scan.targets}
+    existing, taken, next_order = _read_store(store, wanted)
+    examples = found_examples(scan, ref)
+    scanned = {project_key(result.project) for result in scan.results}
+    outcome = Written()
+    for name in sorted(scan.targets):
+        dotted = name.dotted
+        found = examples.get(dotted, [])
+        page = update_page(existing[dotted], found, scanned) if dotted in existing else None
+        if page is None:
+            if not found:
+                outcome.without_uses.append(dotted)
+                continue
+            path = _new_path(store, name, taken)
+            page = new_page(path, name, scan.kind(dotted), found, str(next_order))
+            next_order += SORTORDER_STEP
+        if not page.examples:
+            outcome.without_uses.append(dotted)
+            continue
+        if not found:
+            outcome.without_uses.append(dotted)
+        (outcome.written if _write(page.path, render_page(page)) else outcome.unchanged).append(page.path)
+    return outcome
+
+
+def _read_store(store: str, wanted: set[str]) -> tuple[dict[str, Page], set[str], int]:
+    """Read every page of *store* once.
+
+    Returns the pages of the *wanted* callables (the first in store order, as
+    the index picks them), the paths taken, and the sortorder for the next new
+    page: ten more than the highest nine-digit one (500000010 in an empty store).
+    """
+    pages: dict[str, Page] = {}
+    taken: set[str] = set()
+    highest = FIRST_SORTORDER
+    for path in iter_page_files(store):
+        taken.add(os.path.normcase(os.path.abspath(path)))
+        if not is_inside(store, path):
+            continue
+        page, _ = read_page_file(path)
+        if page is None:
+            continue
+        if page.meta.sortorder.isdigit() and len(page.meta.sortorder) == 9:
+            highest = max(highest, int(page.meta.sortorder))
+        if page.callable is not None and page.dotted in wanted:
+            pages.setdefault(page.dotted, page)
+    return pages, taken, highest + SORTORDER_STEP
+
+
+def _new_path(store: str, name: CallableName, taken: set[str]) -> str:
+    """``STORE/slug.markdown``, or a name with a hash of the dotted name when the slug is taken."""
+    path = os.path.join(store, slug(name) + ".markdown")
+    if os.path.normcase(os.path.abspath(path)) in taken or os.path.exists(path):
+        digest = hashlib.sha1(name.dotted.encode("utf-8")).hexdigest()[:8]
+        path = os.path.join(store, f"{slug(name)}-{digest}.markdown")
+    taken.add(os.path.normcase(os.path.abspath(path)))
+    return path
+
+
+def _write(path: str, text: str) -> bool:
+    """Write *text* to *path* atomically unless it already holds it; True when written."""
+    data = text.encode("utf-8")
+    try:
+        with open(path, "rb") as stream:
+            if stream.read() == data:
+                return False
+    except OSError:
+        pass
+    directory = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return True
