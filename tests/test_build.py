@@ -230,3 +230,16 @@ def test_incremental_rebuild_after_store_changes(
     assert read == ["unknown"]  # it asked for json.dump, which now exists
     assert "no store page describes json.dump" not in warnings(app)
     assert soup(app, "unknown.html").find("section", id="json-dump-example-1") is not None
+
+
+@pytest.mark.sphinx(
+    "html", testroot="basic", freshenv=True, confoverrides={"codeexamples_store": ["store", "gone"]}
+)
+def test_config_warnings_point_at_conf_py(app: SphinxTestApp) -> None:
+    app.build()
+    conf_py = os.path.join(app.confdir, "conf.py")
+    gone = os.path.join(app.confdir, "gone")
+    assert (
+        f"{conf_py}:2: WARNING: codeexamples_store names {gone}, which is not a directory [codeexamples.store]"
+    ) in warnings(app)
+    assert "configuration has changed" not in app.status.getvalue()

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..problems import ProblemCode
-from .logging import warn
+from .logging import warn as warn_at
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+
+STATIC = Path(__file__).parent.parent / "static"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,18 @@ class Settings:
     related_parent: bool = False
     generate_pages: bool = False
     generate_dir: str = "examples"
+
+    @classmethod
+    def of(cls, config: Config) -> Settings:
+        """The settings of a config that :func:`on_config_inited` has normalised."""
+        return cls(
+            stores=tuple(config.codeexamples_store),
+            base_url=config.codeexamples_base_url,
+            related=config.codeexamples_related,
+            related_parent=config.codeexamples_related_parent,
+            generate_pages=config.codeexamples_generate_pages,
+            generate_dir=config.codeexamples_generate_dir,
+        )
 
 
 Rebuild = Literal["", "env", "html"]
@@ -87,11 +103,18 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     """Validate and normalise the values in place; keep store pages out of the documents.
 
     Later stages read the normalised values (absolute store directories that
-    exist) straight from the config.
+    exist) with :meth:`Settings.of`. Doing it here, once, means a rebuild
+    compares normalised values with normalised values.
     """
     settings = settings_from(config, app.confdir)
     config.codeexamples_store = list(settings.stores)
     config.codeexamples_base_url = settings.base_url
+    config.codeexamples_related = settings.related
+    config.codeexamples_related_parent = settings.related_parent
+    config.codeexamples_generate_pages = settings.generate_pages
+    config.codeexamples_generate_dir = settings.generate_dir
+    if str(STATIC) not in map(str, config.html_static_path):
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
     for store in settings.stores:
         relative = os.path.relpath(store, app.srcdir)
@@ -102,36 +125,43 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
 
 def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
     """Validate the raw config values, warning (type ``codeexamples.config``) on bad ones."""
+    conf_py = os.path.join(os.fspath(confdir), "conf.py")
+
+    def warn(code: ProblemCode, name: str, message: str) -> None:
+        warn_at(code, f"{name} {message}", location=_assignment_location(conf_py, name))
+
     raw_stores = config.codeexamples_store
     if isinstance(raw_stores, str):
         raw_stores = [raw_stores] if raw_stores else []
     stores: list[str] = []
     if not isinstance(raw_stores, list | tuple):
-        warn(ProblemCode.CONFIG, f"codeexamples_store must be a path or a list of paths, not {raw_stores!r}")
+        warn(
+            ProblemCode.CONFIG, "codeexamples_store", f"must be a path or a list of paths, not {raw_stores!r}"
+        )
         raw_stores = []
     for store in raw_stores:
         if not isinstance(store, str | os.PathLike):
-            warn(ProblemCode.CONFIG, f"codeexamples_store: {store!r} is not a path; ignored")
+            warn(ProblemCode.CONFIG, "codeexamples_store", f"has {store!r}, which is not a path; ignored")
             continue
         path = os.path.normpath(os.path.join(str(confdir), os.fspath(store)))
         if not os.path.isdir(path):
-            warn(ProblemCode.STORE, f"codeexamples_store: directory {path} does not exist")
+            warn(ProblemCode.STORE, "codeexamples_store", f"names {path}, which is not a directory")
             continue
         stores.append(path)
     base_url = config.codeexamples_base_url
     if not isinstance(base_url, str):
-        warn(ProblemCode.CONFIG, f"codeexamples_base_url must be a string, not {base_url!r}")
+        warn(ProblemCode.CONFIG, "codeexamples_base_url", f"must be a string, not {base_url!r}")
         base_url = ""
     flags: dict[str, bool] = {}
     for key in ("related", "related_parent", "generate_pages"):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
-            warn(ProblemCode.CONFIG, f"codeexamples_{key} must be True or False, not {value!r}")
+            warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be True or False, not {value!r}")
             value = bool(CONFIG_VALUES[f"codeexamples_{key}"][0])
         flags[key] = value
     generate_dir = config.codeexamples_generate_dir
     if not isinstance(generate_dir, str | os.PathLike) or not os.fspath(generate_dir).strip():
-        warn(ProblemCode.CONFIG, f"codeexamples_generate_dir must be a folder name, not {generate_dir!r}")
+        warn(ProblemCode.CONFIG, "codeexamples_generate_dir", f"must be a folder name, not {generate_dir!r}")
         generate_dir = "examples"
     return Settings(
         stores=tuple(stores),
@@ -141,3 +171,15 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         generate_pages=flags["generate_pages"],
         generate_dir=os.fspath(generate_dir).strip(),
     )
+
+
+def _assignment_location(conf_py: str, name: str) -> str:
+    """``conf.py:LINE`` of the line that sets *name*, else ``conf.py:``."""
+    try:
+        with open(conf_py, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if line.startswith(name) and line[len(name) :].lstrip().startswith("="):
+                    return f"{conf_py}:{number}"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return f"{conf_py}:"

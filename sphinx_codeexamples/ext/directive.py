@@ -94,7 +94,7 @@ class CallableExampleDirective(SphinxDirective):
         index = self.domain.index
         entry = index.by_name.get(dotted)
         if entry is None:
-            close = difflib.get_close_matches(dotted, index.by_name, n=3, cutoff=0.6)
+            close = difflib.get_close_matches(dotted, sorted(index.by_name), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")
             return None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..problems import ProblemCode
 from ..store import scan_store
-from .config import settings_from
+from .config import Settings
 from .domain import CodeExamplesDomain
 from .generate import generate_pages, generate_root
 from .logging import warn, warn_problem
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
-
-STATIC = Path(__file__).parent.parent / "static"
 
 
 def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
@@ -44,12 +42,11 @@ def _rescan(domain: CodeExamplesDomain) -> list[str]:
 def on_builder_inited(app: Sphinx) -> None:
     """Validate the settings; generate pages from the store; add the stylesheet for HTML builders."""
     domain = _domain(app.env)
-    domain.data["settings"] = settings_from(app.config, app.confdir)
+    domain.data["settings"] = Settings.of(app.config)
     if domain.settings.generate_pages:
         _rescan(domain)
         generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
         app.add_css_file("codeexamples.css")
 
 
@@ -117,7 +114,7 @@ def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -
     else:
         code = ProblemCode.UNKNOWN_CALLABLE
         shown = {record.dotted for record in ours.iter_shown()}
-        close = difflib.get_close_matches(target, shown | set(ours.index.by_name), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(target, sorted(shown | set(ours.index.by_name)), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         message = f"no store page describes {target}{hint}"
     warn(code, message, location=node)

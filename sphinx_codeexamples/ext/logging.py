@@ -17,5 +17,5 @@ def warn(code: ProblemCode, message: str, location: Any = None) -> None:
 
 
 def warn_problem(problem: Problem) -> None:
-    """Emit a store problem at its own ``path:line``."""
-    warn(problem.code, problem.message, location=problem.location)
+    """Emit a store problem at its own ``path:line`` (``path:`` without a line, as Sphinx does)."""
+    warn(problem.code, problem.message, location=problem.location if problem.line else f"{problem.path}:")
