@@ -23,6 +23,9 @@ extensions = [
 
 # The demo store: example pages written for this documentation.
 codeexamples_store = "store"
+# ... and a whole generated site of them, one page per callable, under examples/.
+codeexamples_generate_pages = True
+codeexamples_generate_dir = "examples"
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "store", "Thumbs.db", ".DS_Store"]
@@ -38,4 +41,7 @@ html_theme_options = {
     "sidebar_width": "240px",
     "show_relbars": True,
 }
-html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
+# codeexamples/related.html shows the module siblings on example pages, nothing elsewhere.
+html_sidebars = {
+    "**": ["about.html", "codeexamples/related.html", "navigation.html", "relations.html", "searchbox.html"],
+}
