@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, Tag
 from test_site import MakeApp, build, copy_site, warnings
 
 from sphinx_codeexamples.ext.generate import (
@@ -127,3 +128,23 @@ def test_unsafe_generate_dir_warns(make_app: MakeApp, tmp_path: Path) -> None:
     app = build(make_app, src, confoverrides={"codeexamples_generate_dir": "../outside"})
     assert not (tmp_path / "outside").exists()
     assert any("[codeexamples.generate]" in line for line in warnings(app))
+
+
+@pytest.mark.parametrize("light", [True, False])
+def test_light_navigation_on_generated_pages(make_app: MakeApp, tmp_path: Path, light: bool) -> None:
+    sidebars = {"**": ["globaltoc.html", "searchbox.html"]}
+    overrides = {"html_sidebars": sidebars, "codeexamples_light_navigation": light}
+    app = build(make_app, copy_site(tmp_path / "site"), confoverrides=overrides)
+    out = Path(app.outdir)
+
+    def sidebar(path: Path) -> Tag:
+        found = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("div.sphinxsidebar")
+        assert found is not None, path
+        return found
+
+    generated = sidebar(next((out / "examples").rglob("sqlalchemy.sql.select.html")))
+    assert (generated.select_one(".codeexamples-sidebar") is not None) is light
+    assert (generated.select_one(".toctree-l1") is None) is light
+    assert generated.select_one("#searchbox") is not None
+    hand_written = sidebar(out / "index.html")
+    assert hand_written.select_one(".toctree-l1") is not None

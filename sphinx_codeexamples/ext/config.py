@@ -28,6 +28,7 @@ class Settings:
     related_parent: bool = False
     generate_pages: bool = False
     generate_dir: str = "examples"
+    light_navigation: bool = True
 
     @classmethod
     def of(cls, config: Config) -> Settings:
@@ -39,6 +40,7 @@ class Settings:
             related_parent=config.codeexamples_related_parent,
             generate_pages=config.codeexamples_generate_pages,
             generate_dir=config.codeexamples_generate_dir,
+            light_navigation=config.codeexamples_light_navigation,
         )
 
 
@@ -83,6 +85,17 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "``index`` to a toctree. Files are rewritten only when their content changes and removed when "
         "their callable leaves the store.",
     ),
+    "codeexamples_light_navigation": (
+        True,
+        "html",
+        (bool,),
+        "On generated pages, replace the theme's global-navigation sidebar templates "
+        "(``navigation.html``, ``globaltoc.html``) with ``codeexamples/related.html``. The global "
+        "table of contents is rebuilt for every page that shows it, so with hundreds of generated "
+        "pages it costs time quadratic in their number; the module's siblings are what a reader of "
+        "an example page navigates by. Themes that draw their navigation without ``html_sidebars`` "
+        "(furo, pydata-sphinx-theme) are not affected.",
+    ),
     "codeexamples_generate_dir": (
         "examples",
         "env",
@@ -113,6 +126,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_related_parent = settings.related_parent
     config.codeexamples_generate_pages = settings.generate_pages
     config.codeexamples_generate_dir = settings.generate_dir
+    config.codeexamples_light_navigation = settings.light_navigation
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -153,7 +167,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         warn(ProblemCode.CONFIG, "codeexamples_base_url", f"must be a string, not {base_url!r}")
         base_url = ""
     flags: dict[str, bool] = {}
-    for key in ("related", "related_parent", "generate_pages"):
+    for key in ("related", "related_parent", "generate_pages", "light_navigation"):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
             warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be True or False, not {value!r}")
@@ -170,6 +184,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         related_parent=flags["related_parent"],
         generate_pages=flags["generate_pages"],
         generate_dir=os.fspath(generate_dir).strip(),
+        light_navigation=flags["light_navigation"],
     )
 
 

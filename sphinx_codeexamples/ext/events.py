@@ -4,15 +4,13 @@ re-writes, CSS, and the warning for unresolved ``:callable-example:`` roles."""
 from __future__ import annotations
 
 import difflib
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..problems import ProblemCode
 from ..store import scan_store
 from .config import Settings
 from .domain import CodeExamplesDomain
-from .generate import generate_pages, generate_root
+from .generate import generate_pages, generated_prefix
 from .logging import warn, warn_problem
 
 if TYPE_CHECKING:
@@ -50,16 +48,6 @@ def on_builder_inited(app: Sphinx) -> None:
         app.add_css_file("codeexamples.css")
 
 
-def _generated_prefix(app: Sphinx, domain: CodeExamplesDomain) -> str | None:
-    """The docname prefix of generated pages (``examples/``), when pages are generated."""
-    if not domain.settings.generate_pages:
-        return None
-    root = generate_root(app.srcdir, domain.settings.generate_dir)
-    if root is None:
-        return None
-    return Path(os.path.relpath(root, os.path.realpath(app.srcdir))).as_posix() + "/"
-
-
 def on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -69,7 +57,7 @@ def on_env_get_outdated(
     for problem in domain.index.problems:
         warn_problem(problem)
     moved: set[str] = domain.data.pop("moved", set())
-    prefix = _generated_prefix(app, domain)
+    prefix = generated_prefix(app.srcdir, domain.settings)
     if prefix and any(docname.startswith(prefix) for docname in added | removed):
         # Generated pages came or went: every page's navigation (toctree) changes.
         domain.data["rewrite_all"] = True

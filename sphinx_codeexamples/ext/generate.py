@@ -247,6 +247,16 @@ def generate_root(srcdir: str | os.PathLike[str], generate_dir: str) -> Path | N
     return root if source in root.parents else None
 
 
+def generated_prefix(srcdir: str | os.PathLike[str], settings: Settings) -> str | None:
+    """The docname prefix of generated pages (``examples/``), when pages are generated."""
+    if not settings.generate_pages:
+        return None
+    root = generate_root(srcdir, settings.generate_dir)
+    if root is None:
+        return None
+    return Path(os.path.relpath(root, os.path.realpath(srcdir))).as_posix() + "/"
+
+
 def generate_pages(app: Sphinx, settings: Settings, index: StoreIndex) -> None:
     """Bring the generated folder in line with the store index (main process, before reading)."""
     if not settings.generate_pages:

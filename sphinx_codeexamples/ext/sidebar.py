@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .domain import CodeExamplesDomain
+from .generate import generated_prefix
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).parent.parent / "templates"
 TEMPLATE = "codeexamples/related.html"
 CONTEXT_KEY = "codeexamples_related"
+#: Sidebar templates that render the whole global table of contents.
+GLOBAL_NAVIGATION = frozenset({"navigation.html", "globaltoc.html"})
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
@@ -34,6 +37,9 @@ def on_html_page_context(
         return
     domain = app.env.domains["codeexamples"]
     assert isinstance(domain, CodeExamplesDomain)
+    prefix = generated_prefix(app.srcdir, domain.settings)
+    if domain.settings.light_navigation and prefix and pagename.startswith(prefix):
+        context["sidebars"] = _light(context.get("sidebars"))
     records = domain.shown.get(pagename)
     if not records:
         return
@@ -53,3 +59,15 @@ def on_html_page_context(
             }
         )
     context[CONTEXT_KEY] = {"module": current.module_name, "label": current.module_name, "items": items}
+
+
+def _light(sidebars: list[str] | None) -> list[str] | None:
+    """*sidebars* with the global navigation replaced by the module's siblings (once)."""
+    if not sidebars or GLOBAL_NAVIGATION.isdisjoint(sidebars):
+        return sidebars
+    light: list[str] = []
+    for name in sidebars:
+        name = TEMPLATE if name in GLOBAL_NAVIGATION else name
+        if name not in light:
+            light.append(name)
+    return light
