@@ -1,0 +1,90 @@
+"""The benchmark's hand-written reST side builds, and highlights the lines the store marks (no timing)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_codeexamples.store import read_page_file, scan_store
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+STORE = Path(__file__).parent / "roots" / "test-basic" / "store"
+
+
+@pytest.fixture
+def handwritten():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import handwritten
+
+        yield handwritten
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+        sys.modules.pop("handwritten", None)
+
+
+def marked_lines(path: str) -> list[str]:
+    page, _ = read_page_file(path)
+    assert page is not None
+    return [
+        hunk.lines[index].expandtabs(8).rstrip()
+        for example in page.examples
+        for hunk in example.hunks
+        for index in sorted(hunk.marked)
+        if hunk.lines[index].strip()
+    ]
+
+
+def test_handwritten_rest_builds_with_the_marked_lines(handwritten, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "src"
+    paths = handwritten.write_handwritten([STORE], src / "examples")
+    (src / "conf.py").write_text('project = "Bench"\n', encoding="utf-8")
+    (src / "index.rst").write_text(
+        handwritten.INDEX_TITLE + "\n=============\n\n.. toctree::\n\n   examples/index\n"
+    )
+
+    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "_build")
+    try:
+        app.build()
+        warnings = app.warning.getvalue()
+    finally:
+        app.cleanup()
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
+
+    index = scan_store([str(STORE)])
+    assert set(paths) == set(index.by_name) == {"json.dumps", "shutil.copytree"}
+    for dotted, relative in paths.items():
+        html = (tmp_path / "_build" / "html" / "examples" / relative).with_suffix(".html")
+        body = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        shown = [line.get_text().rstrip() for line in body.select("div.highlight span.hll")]
+        shown = [line for line in shown if line]
+        assert shown == marked_lines(index.by_name[dotted].path), dotted
+        titles = [heading.get_text().rstrip("¶#") for heading in body.select("section section h2")]
+        page, _ = read_page_file(index.by_name[dotted].path)
+        assert page is not None
+        assert titles == [f"Example {example.number} from {example.project}" for example in page.examples]
+        assert body.select_one("a.reference.external") is not None
+
+
+def test_markdown_to_rest_keeps_links_and_markup(handwritten) -> None:  # type: ignore[no-untyped-def]
+    from sphinx_codeexamples.ext.markdown import LinkPolicy
+
+    lines = handwritten.markdown_to_rst(
+        "[tinylog](https://github.com/x/tinylog) writes **structured**lines as `JSON`.\n\n"
+        "- one\n- 1. not a list\n\n"
+        '<a href="https://example.org/a_">link_</a> and *stars*',
+        LinkPolicy(),
+    )
+    assert lines == [
+        "\\ `tinylog <https://github.com/x/tinylog>`__ writes **structured**\\ lines as ``JSON``.",
+        "",
+        "- one",
+        "",
+        "- #. not a list",
+        "",
+        "\\ `link_ <https://example.org/a\\_>`__ and *stars*",
+    ]
