@@ -240,6 +240,7 @@ def test_config_warnings_point_at_conf_py(app: SphinxTestApp) -> None:
     conf_py = os.path.join(app.confdir, "conf.py")
     gone = os.path.join(app.confdir, "gone")
     assert (
-        f"{conf_py}:2: WARNING: codeexamples_store names {gone}, which is not a directory [codeexamples.store]"
+        f"{conf_py}:2: WARNING: codeexamples_store names {gone}, which is not a directory "
+        "[codeexamples.store]"
     ) in warnings(app)
     assert "configuration has changed" not in app.status.getvalue()
