@@ -128,6 +128,5 @@ class CallableExampleDirective(SphinxDirective):
             set_unique_id(self.state.document, section, section["ids"][0])
             self.set_source_info(section)
             result.append(section)
-        module, name = (page.callable.module, page.callable.name) if page.callable else ("", "")
-        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, anchor, page.path, module, name))
+        self.domain.note_shown(ShownCallable(page.dotted, self.env.docname, anchor))
         return result

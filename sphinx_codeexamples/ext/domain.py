@@ -35,17 +35,15 @@ class ShownCallable(NamedTuple):
     dotted: str
     docname: str
     anchor: str
-    store_path: str
-    module: str = ""
-    name: str = ""
 
     @property
     def module_name(self) -> str:
-        return self.module or self.dotted.rpartition(".")[0]
+        """``a.b`` of ``a.b.c`` (store names are dotted identifiers, so this is exact)."""
+        return self.dotted.rpartition(".")[0]
 
     @property
     def short_name(self) -> str:
-        return self.name or self.dotted.rpartition(".")[2]
+        return self.dotted.rpartition(".")[2]
 
 
 #: What other pages see of one shown callable: (module, docname, anchor).
