@@ -191,7 +191,7 @@ def test_too_large_file_is_skipped_unread(tmp_path: Path, monkeypatch: pytest.Mo
     page, problems = read_page_file(str(big))
     assert page is None and located(problems) == [(ProblemCode.TOO_LARGE, 1)]
     index = scan_store([str(tmp_path)])
-    assert index.names() == ["pkg.mod.other"]
+    assert sorted(index.by_name) == ["pkg.mod.other"]
     assert [problem.code for problem in index.problems] == [ProblemCode.TOO_LARGE]
 
 

@@ -26,23 +26,21 @@ def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
     return domain
 
 
-def _rescan(domain: CodeExamplesDomain) -> list[str]:
+def _rescan(domain: CodeExamplesDomain) -> None:
     """Rescan the store (unchanged files come from the cache); note which names moved."""
     old = domain.index
     new = scan_store(domain.settings.stores, {entry.path: entry for entry in old.entries})
     domain.data["index"] = new
     names = set(old.by_name) | set(new.by_name)
-    moved = {name for name in names if old.by_name.get(name) != new.by_name.get(name)}
-    domain.data.setdefault("moved", set()).update(moved)
-    return sorted(moved)
+    domain.data["moved"] = {name for name in names if old.by_name.get(name) != new.by_name.get(name)}
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    """Validate the settings; generate pages from the store; add the stylesheet for HTML builders."""
+    """Scan the store once per build; generate pages from it; add the stylesheet for HTML builders."""
     domain = _domain(app.env)
     domain.data["settings"] = Settings.of(app.config)
+    _rescan(domain)
     if domain.settings.generate_pages:
-        _rescan(domain)
         generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
         app.add_css_file("codeexamples.css")
@@ -51,9 +49,8 @@ def on_builder_inited(app: Sphinx) -> None:
 def on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Rescan the store; re-read documents that asked for a callable whose page changed."""
+    """Report the store's problems; re-read documents that asked for a callable whose page changed."""
     domain = _domain(env)
-    _rescan(domain)
     for problem in domain.index.problems:
         warn_problem(problem)
     moved: set[str] = domain.data.pop("moved", set())

@@ -40,9 +40,6 @@ class StoreIndex:
     by_name: Mapping[str, IndexEntry]
     problems: tuple[Problem, ...]
 
-    def names(self) -> list[str]:
-        return sorted(self.by_name)
-
 
 def iter_page_files(directory: str) -> Iterator[str]:
     """Page files below *directory* in sorted order, skipping hidden names."""
@@ -55,7 +52,11 @@ def iter_page_files(directory: str) -> Iterator[str]:
 
 def is_inside(directory: str, path: str) -> bool:
     """True when *path*, links resolved, stays inside *directory*."""
-    root = os.path.realpath(directory)
+    return _resolves_under(os.path.realpath(directory), path)
+
+
+def _resolves_under(root: str, path: str) -> bool:
+    """True when *path*, links resolved, stays under the already resolved *root*."""
     return os.path.commonpath([root, os.path.realpath(path)]) == root
 
 
@@ -79,8 +80,9 @@ def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | Non
         if not os.path.isdir(directory):
             problems.append(Problem(directory, 0, ProblemCode.STORE, "store directory does not exist"))
             continue
+        root = os.path.realpath(directory)
         for path in iter_page_files(directory):
-            if not is_inside(directory, path):
+            if not _resolves_under(root, path):
                 message = f"symbolic link resolves outside the store ({os.path.realpath(path)}); not read"
                 problems.append(Problem(path, 0, ProblemCode.OUTSIDE_STORE, message))
                 continue
