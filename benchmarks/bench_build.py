@@ -86,7 +86,7 @@ class Run:
     cpu: float  # user + system seconds of the build and its worker processes
     rss_kb: int  # peak resident set of the largest process (the build or a worker)
     read: int = 0  # documents read ("N added, M changed" in Sphinx's output)
-    written: int = 0  # "writing output..." lines: documents written (chunks of them under -j)
+    written: int = 0  # source documents whose HTML file this build wrote (by modification time)
 
 
 def sphinx_command(
@@ -135,6 +135,7 @@ class Runner:
                     filter(None, [str(self.baseline_ext), os.environ.get("PYTHONPATH")])
                 ),
             }
+        since_ns = time.time_ns()
         with open(log_path, "wb") as log:
             start = time.perf_counter()
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=site, env=env)
@@ -145,7 +146,8 @@ class Runner:
         if process.returncode != 0:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
             raise SystemExit(f"build failed ({command}), exit {process.returncode}; log {log_path}:\n{tail}")
-        read, written = count_work(log_path.read_text(encoding="utf-8", errors="replace"))
+        read = count_read(log_path.read_text(encoding="utf-8", errors="replace"))
+        written = count_written(site, since_ns)
         run = Run(
             measure, side, round_, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, read, written
         )
@@ -162,14 +164,26 @@ class Runner:
 
 
 _UPDATING = re.compile(r"^updating environment: (?:\[[^\]]*\] )?(\d+) added, (\d+) changed", re.M)
-_WRITING = re.compile(r"^writing output\.\.\. \[\s*\d+%\]", re.M)
 
 
-def count_work(log: str) -> tuple[int, int]:
-    """Documents read and written, from Sphinx's status output."""
+def count_read(log: str) -> int:
+    """Documents read, from Sphinx's status output."""
     match = _UPDATING.search(log)
-    read = int(match[1]) + int(match[2]) if match else 0
-    return read, len(_WRITING.findall(log))
+    return int(match[1]) + int(match[2]) if match else 0
+
+
+def count_written(site: Path, since_ns: int) -> int:
+    """Source documents of *site* whose HTML page was written since *since_ns*.
+
+    Read from the files, not the log: under ``-j`` Sphinx logs chunks, not documents.
+    """
+    src, out = site / "src", site / "out"
+    written = 0
+    for source in src.rglob("*.rst"):
+        page = out / source.relative_to(src).with_suffix(".html")
+        if page.is_file() and page.stat().st_mtime_ns >= since_ns:
+            written += 1
+    return written
 
 
 # -- the sites ---------------------------------------------------------------------------
@@ -456,6 +470,18 @@ def median_of(runs: Sequence[Run], measure: str, side: str) -> dict[str, float] 
     }
 
 
+def parallel_speedup(runs: Sequence[Run], side: str) -> float | None:
+    """What ``-j 2`` gains for *side*: the median over rounds of serial / ``-j 2`` wall time.
+
+    Each round's serial and ``-j 2`` builds run minutes apart at most, so a ratio
+    per round is less exposed to a machine slowing down than a ratio of medians.
+    """
+    serial = {run.round: run.wall for run in runs if run.measure == "full" and run.side == side}
+    parallel = {run.round: run.wall for run in runs if run.measure == "parallel" and run.side == side}
+    rounds = serial.keys() & parallel.keys()
+    return statistics.median(serial[r] / parallel[r] for r in rounds) if rounds else None
+
+
 def _ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
@@ -476,6 +502,9 @@ def summarise(runs: Sequence[Run]) -> dict[str, dict[str, object]]:
                 summary[measure]["ratio_A_A0"] = {
                     key: _ratio(a[key], a0[key]) for key in ("wall", "cpu", "rss_mib")
                 }
+    speedup = {side: found for side in ("A0", "A", "B") if (found := parallel_speedup(runs, side))}
+    if "A" in speedup and "B" in speedup:
+        summary["speedup"] = {**speedup, "ratio": _ratio(speedup["A"], speedup["B"])}
     one, ten, empty = (median_of(runs, "scale", side) for side in ("A-x1", "A-x10", "A-empty"))
     if one and ten and empty:
         noop_one, noop_ten = median_of(runs, "scale-noop", "A-x1"), median_of(runs, "scale-noop", "A-x10")
@@ -548,6 +577,12 @@ def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object])
             f"{a['rss_mib']:>9.1f}{b['rss_mib']:>9.1f}{r['rss_mib']:>7.2f}"
             f"{_work(a):>14}{_work(b):>14}"
         )
+    speedup = summary.get("speedup")
+    if speedup:
+        out.append(
+            f"{'-j 2 speed-up':<26}{'':>3}{speedup['A']:>9.2f}x{speedup['B']:>9.2f}x{speedup['ratio']:>7.2f}"
+            "   (median per round of serial / -j 2 wall time; target: A/B >= 1)"
+        )
     if any("A0" in row for row in summary.values()):
         out.append("")
         out.append("A0 = the extension from --ext-baseline, built in the same pairs (A0 A B ...)")
@@ -564,6 +599,8 @@ def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object])
                 f"{label:<26}{a0['wall']:>10.2f}{r0['wall']:>7.2f}{r1['wall']:>7.2f}"
                 f"{a0['cpu']:>10.2f}{r0['cpu']:>7.2f}{r1['cpu']:>7.2f}"
             )
+        if speedup and "A0" in speedup:
+            out.append(f"{'-j 2 speed-up':<26}{speedup['A0']:>9.2f}x  (A: {speedup['A']:.2f}x)")
     scale = summary.get("scale")
     if scale:
         one, ten, empty = scale["x1"], scale["x10"], scale["empty"]

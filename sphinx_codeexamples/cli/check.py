@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..problems import Severity
-from ..store import read_page_file, scan_store
+from ..store import scan_store
 
 
 def add_parser(commands: Any) -> None:
@@ -28,7 +28,7 @@ def run(arguments: argparse.Namespace) -> int:
     problems = list(index.problems)
     examples = 0
     for entry in index.entries:
-        page, _ = read_page_file(entry.path) if entry.name else (None, [])
+        page = entry.load() if entry.name else None
         examples += len(page.examples) if page else 0
     problems.sort(key=lambda problem: (problem.path, problem.line))
     for problem in problems:

@@ -13,7 +13,6 @@ from sphinx.util.typing import OptionSpec
 
 from ..model import Page
 from ..problems import ProblemCode
-from ..store import read_page_file
 from .domain import CodeExamplesDomain, ShownCallable
 from .logging import warn
 from .markdown import LinkPolicy
@@ -100,8 +99,7 @@ class CallableExampleDirective(SphinxDirective):
             return None
         self.env.note_dependency(entry.path)
         # The page's own problems were reported once, when the store was indexed.
-        page, _ = read_page_file(entry.path)
-        return page
+        return entry.load()
 
     def _render(self, page: Page, options: RenderOptions) -> list[nodes.Node]:
         policy = LinkPolicy(

@@ -105,6 +105,15 @@ def markdown_to_nodes(text: str, policy: LinkPolicy) -> list[nodes.Node]:
     return list(root.children)
 
 
+def add_text(parent: nodes.Element, text: str) -> None:
+    """Append *text* to *parent*, joined to its last child when that is text: one
+    Text node per run keeps doctrees small (Markdown splits text at every line break)."""
+    if parent.children and isinstance(parent[-1], nodes.Text):
+        parent[-1] = nodes.Text(parent[-1] + text)
+    else:
+        parent += nodes.Text(text)
+
+
 @dataclass
 class _Builder:
     policy: LinkPolicy
@@ -156,9 +165,9 @@ class _Builder:
         for token in tokens:
             top = stack[-1]
             if token.type == "text":
-                top += nodes.Text(token.content)
+                add_text(top, token.content)
             elif token.type == "softbreak" or token.type == "hardbreak":
-                top += nodes.Text("\n")
+                add_text(top, "\n")
             elif token.type == "code_inline":
                 top += nodes.literal(token.content, token.content)
             elif token.type in ("strong_open", "em_open"):
@@ -176,7 +185,7 @@ class _Builder:
             elif token.type == "image":
                 alt = "".join(child.content for child in token.children or [])
                 if alt:
-                    top += nodes.Text(alt)
+                    add_text(top, alt)
             elif token.type == "html_inline":
                 html.feed(token.content)
 
@@ -204,7 +213,7 @@ class _HtmlToNodes(HTMLParser):
         elif tag == "img":
             alt = dict(attrs).get("alt") or ""
             if alt:
-                self.stack[-1] += nodes.Text(alt)
+                add_text(self.stack[-1], alt)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -214,4 +223,4 @@ class _HtmlToNodes(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip_depth:
-            self.stack[-1] += nodes.Text(data)
+            add_text(self.stack[-1], data)

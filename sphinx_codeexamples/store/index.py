@@ -1,7 +1,8 @@
 """The store index: which file describes which callable, across store directories.
 
 Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
-re-reads changed files. Two pages for one callable: the first in store order
+re-reads changed files; the parsed page stays in memory for whoever shows it
+next in the same process (pickling an entry drops it). Two pages for one callable: the first in store order
 (store directories in the order given, then file paths sorted) wins, and the
 other gets a ``duplicate`` problem naming both files.
 
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..model import Page
 from ..problems import Problem, ProblemCode
 from .reader import read_page_file
 
@@ -24,12 +26,24 @@ PAGE_SUFFIXES = (".markdown", ".md", ".txt")
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One store file: its stamp, the callable it names (None for hubs) and its problems."""
+    """One store file: its stamp, the callable it names (None for hubs) and its problems.
+
+    ``page`` is the page as the scan parsed it. It is not pickled: an index saved
+    between builds (Sphinx's environment) keeps stamps and names, not page text.
+    """
 
     path: str
     stamp: tuple[int, int]
     name: str | None
     problems: tuple[Problem, ...] = ()
+    page: Page | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "page": None}
+
+    def load(self) -> Page | None:
+        """The page: the one parsed by the scan when this process made it, else read again."""
+        return self.page if self.page is not None else read_page_file(self.path)[0]
 
 
 @dataclass(frozen=True)
@@ -66,9 +80,10 @@ def _stamp(path: str) -> tuple[int, int]:
 
 
 def _entry(path: str) -> IndexEntry:
+    stamp = _stamp(path)  # before reading: a change made meanwhile is seen by the next scan
     page, problems = read_page_file(path)
     name = None if page is None or page.is_hub else page.dotted
-    return IndexEntry(path, _stamp(path), name, tuple(problems))
+    return IndexEntry(path, stamp, name, tuple(problems), page)
 
 
 def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | None = None) -> StoreIndex:
