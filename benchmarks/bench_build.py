@@ -362,13 +362,14 @@ def measure_pairs(
     pairs: int,
     wanted: set[str],
     sides: Sequence[str] = ("A", "B"),
+    sidebars: dict[str, list[str]] | None = None,
 ) -> None:
     """A B A B ...: full serial build, then the no-change rebuild and the one-page edit on it; -j 2."""
     serial = wanted & {"full", "noop", "edit"}
     for round_ in range(1, pairs + 1):
         if serial:
             for side in sides:
-                site = maker.make(side, store)
+                site = maker.make(side, store, sidebars)
                 runner.build("full", side, round_, site, record="full" in wanted)
                 if "noop" in wanted:
                     runner.build("noop", side, round_, site)
@@ -378,7 +379,7 @@ def measure_pairs(
                 shutil.rmtree(site)
         if "parallel" in wanted:
             for side in sides:
-                site = maker.make(side, store)
+                site = maker.make(side, store, sidebars)
                 runner.build("parallel", side, round_, site, jobs=2)
                 shutil.rmtree(site)
 
@@ -718,6 +719,11 @@ def get_parser() -> argparse.ArgumentParser:
         default=",".join(DEFAULT_MEASURES),
         help=f"comma-separated measurements among {', '.join(MEASURES)} (default: all but profile)",
     )
+    parser.add_argument(
+        "--no-sidebars",
+        action="store_true",
+        help="build both sides of the pairs with html_sidebars = {'**': []} (default: the theme's sidebars)",
+    )
     parser.add_argument("--json", type=Path, help="write every run and the summary to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (sites, logs, profiles)")
     parser.add_argument("--workdir", type=Path, help="work directory (default: a new temporary one)")
@@ -758,7 +764,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "store": str(args.store),
         "callables": len(store_pages([store])),
         "mode": mode,
-        "theme": args.theme,
+        "theme": args.theme + (" (no sidebars)" if args.no_sidebars else ""),
         "pairs": pairs,
         "sphinx": sphinx.__display_version__,
         "python": platform.python_version(),
@@ -770,7 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     profile: dict[str, object] = {}
     try:
-        measure_pairs(runner, maker, store, pairs, wanted, sides)
+        measure_pairs(runner, maker, store, pairs, wanted, sides, NAV_OFF if args.no_sidebars else None)
         if "scale" in wanted:
             meta["scaled_pages"] = measure_scale(runner, maker, store, pairs)
         if "nav" in wanted:
