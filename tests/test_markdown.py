@@ -20,8 +20,18 @@ def test_text_runs_are_one_node_across_line_breaks_and_inline_html() -> None:
 
 
 def test_links_and_markup_split_the_runs() -> None:
-    paragraph = render("[Flask](/flask.html) and\n**Django** [x](javascript:alert(1))", "https://fsp.example")
+    paragraph = render(
+        "[Flask](/flask.html) and\n**Django** [x](javascript:alert(1)) y", "https://fsp.example"
+    )
     kinds = [type(child).__name__ for child in paragraph.children]
-    assert kinds == ["reference", "Text", "strong", "Text", "inline"]
+    assert kinds == ["reference", "Text", "strong", "Text"]
     assert paragraph[0]["refuri"] == "https://fsp.example/flask.html"
     assert paragraph[1] == " and\n"
+    assert paragraph[3] == " x y"  # a dropped link's text joins the text around it
+
+
+def test_dropped_links_keep_their_markup_without_a_wrapper() -> None:
+    paragraph = render('see <a href="/f.html">the <em>Flask</em> page</a> and [**Django**](/d.html).')
+    assert paragraph.astext() == "see the Flask page and Django."
+    kinds = [type(child).__name__ for child in paragraph.children]
+    assert kinds == ["Text", "strong", "Text"]  # raw <em> keeps only its text

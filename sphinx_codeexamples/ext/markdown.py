@@ -114,6 +114,16 @@ def add_text(parent: nodes.Element, text: str) -> None:
         parent += nodes.Text(text)
 
 
+def _open_link(parent: nodes.Element, url: str | None) -> nodes.Element:
+    """Where a link's text goes: a new reference in *parent*, or *parent* itself when the
+    link is dropped (its text then reads as the text around it)."""
+    if not url:
+        return parent
+    reference = nodes.reference(refuri=url)
+    parent += reference
+    return reference
+
+
 @dataclass
 class _Builder:
     policy: LinkPolicy
@@ -176,9 +186,7 @@ class _Builder:
                 stack.append(node)
             elif token.type == "link_open":
                 url = self.policy.resolve(str(token.attrGet("href") or ""))
-                node = nodes.reference(refuri=url) if url else nodes.inline()
-                top += node
-                stack.append(node)
+                stack.append(_open_link(top, url))
             elif token.type in ("strong_close", "em_close", "link_close"):
                 if len(stack) > 1:
                     stack.pop()
@@ -205,11 +213,8 @@ class _HtmlToNodes(HTMLParser):
         if tag in ("script", "style"):
             self.skip_depth += 1
         elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            url = self.policy.resolve(href)
-            node: nodes.Element = nodes.reference(refuri=url) if url else nodes.inline()
-            self.stack[-1] += node
-            self.stack.append(node)
+            url = self.policy.resolve(dict(attrs).get("href") or "")
+            self.stack.append(_open_link(self.stack[-1], url))
         elif tag == "img":
             alt = dict(attrs).get("alt") or ""
             if alt:
