@@ -145,7 +145,7 @@ class Page:
     A *hub* page (``callable`` is None) describes projects, not a callable.
     ``generated_intro`` says the page opened with the one-line generated intro
     (:meth:`intro_sentence` rebuilds it); ``intro`` is any hand-written Markdown
-    prose of the preamble.
+    prose of the preamble, which starts at line ``intro_line`` of the file.
     """
 
     path: str
@@ -158,6 +158,7 @@ class Page:
     related: tuple[RelatedLink, ...] = ()
     related_closing: str = ""
     examples: tuple[Example, ...] = ()
+    intro_line: int = field(default=0, compare=False)
 
     @property
     def is_hub(self) -> bool:

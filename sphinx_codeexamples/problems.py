@@ -82,7 +82,8 @@ class ProblemCode(str, enum.Enum):
     UNSAFE_LINK = (
         "unsafe-link",
         Severity.WARNING,
-        "A link with a scheme other than http, https, mailto or a relative URL was dropped.",
+        "A link with a scheme other than http, https, mailto or a relative URL was dropped. The warning "
+        "points at the store file: the first line of the intro, or the heading of the example.",
     )
     STORE = (
         "store",

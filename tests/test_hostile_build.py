@@ -122,18 +122,23 @@ def test_safe_links_survive(hostile_app: SphinxTestApp) -> None:
 
 def test_every_unsafe_link_warns_with_a_location(hostile_app: SphinxTestApp) -> None:
     unsafe = [line for line in warning_lines(hostile_app) if "[codeexamples.unsafe-link]" in line]
-    dropped = {line.split("unsafe link dropped: ")[1].split(" [")[0] for line in unsafe}
-    assert all(line.split(": WARNING")[0].endswith("index.rst:11") for line in unsafe), unsafe
-    assert dropped == {
-        "\"javascript:alert('a-intro')\"",
-        "\"javascript:alert('md-intro')\"",
-        "'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='",
-        "'vbscript:msgbox(1)'",
-        "\"javascript:alert('tab')\"",
-        "\"javascript:alert('space')\"",
-        "\"javascript:alert('autolink')\"",
-        "\"JAVASCRIPT:alert('ref')\"",
-        "\"javascript:alert('filelink')\"",
+    # Located in the store file: at the intro's first line, or at the heading of the example.
+    located = {
+        line.split("unsafe link dropped: ")[1].split(" [")[0]: line.split(": WARNING")[0] for line in unsafe
+    }
+    assert len(located) == len(unsafe)
+    page = str(Path(hostile_app.srcdir) / "store" / "evil-mod-run.markdown")
+    intro, example = f"{page}:10", f"{page}:20"
+    assert located == {
+        "\"javascript:alert('a-intro')\"": intro,
+        "\"javascript:alert('md-intro')\"": intro,
+        "'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='": intro,
+        "'vbscript:msgbox(1)'": intro,
+        "\"javascript:alert('tab')\"": intro,
+        "\"javascript:alert('space')\"": intro,
+        "\"javascript:alert('autolink')\"": example,
+        "\"JAVASCRIPT:alert('ref')\"": example,
+        "\"javascript:alert('filelink')\"": example,
     }
 
 

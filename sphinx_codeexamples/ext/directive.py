@@ -101,11 +101,15 @@ class CallableExampleDirective(SphinxDirective):
         # The page's own problems were reported once, when the store was indexed.
         return entry.load()
 
+    def _links_at(self, path: str, line: int) -> LinkPolicy:
+        """The link policy for text from line *line* of the store file *path*, where it warns."""
+
+        def on_unsafe(url: str) -> None:
+            warn(ProblemCode.UNSAFE_LINK, f"unsafe link dropped: {url!r}", location=f"{path}:{line}")
+
+        return LinkPolicy(base_url=self.config.codeexamples_base_url, on_unsafe=on_unsafe)
+
     def _render(self, page: Page, options: RenderOptions) -> list[nodes.Node]:
-        policy = LinkPolicy(
-            base_url=self.config.codeexamples_base_url,
-            on_unsafe=lambda url: self._warn(ProblemCode.UNSAFE_LINK, f"unsafe link dropped: {url!r}"),
-        )
         result: list[nodes.Node] = []
         target = nodes.target()
         anchor = set_unique_id(self.state.document, target, f"codeexamples-{page.dotted}")
@@ -113,7 +117,7 @@ class CallableExampleDirective(SphinxDirective):
         if page.callable is not None:
             result.append(index_node(page.callable, anchor))
         if options.intro:
-            result.extend(render_intro(page, policy))
+            result.extend(render_intro(page, self._links_at(page.path, page.intro_line)))
         if page.callable is not None and "no-related" not in self.options:
             result.append(make_placeholder(page.dotted, page.callable.module, self.env.docname))
         examples = selected_examples(page, options)
@@ -122,7 +126,7 @@ class CallableExampleDirective(SphinxDirective):
             message = f":projects: matches no example of {page.dotted} (it has: {known})"
             self._warn(ProblemCode.OPTION, message)
         for example in examples:
-            section = render_example(page, example, policy, options)
+            section = render_example(page, example, self._links_at(page.path, example.line), options)
             set_unique_id(self.state.document, section, section["ids"][0])
             self.set_source_info(section)
             result.append(section)

@@ -162,12 +162,13 @@ def parse_page(text: str, path: str) -> tuple[Page | None, list[Problem]]:
     ]
     preamble_end = headings[0] if headings else len(lines)
     preamble = _Preamble.parse(context, body_start, preamble_end)
+    first_text = next((i for i in range(body_start, preamble_end) if lines[i].strip()), body_start)
     if len(preamble.prose) > MAX_MARKDOWN_CHARS:
         message = f"an intro of {len(preamble.prose):,} characters is shown as plain text"
         context.problem(body_start, ProblemCode.LONG_TEXT, message)
     examples = _read_examples(context, headings)
     if not examples and not preamble.generated and preamble.prose:
-        return Page(path, meta, None, intro=preamble.prose), context.finish()
+        return Page(path, meta, None, intro=preamble.prose, intro_line=first_text + 1), context.finish()
     name = _callable_name(meta)
     if name is None:
         context.problem(0, ProblemCode.NO_CALLABLE, "no callable name in sidebartitle or title")
@@ -185,6 +186,7 @@ def parse_page(text: str, path: str) -> tuple[Page | None, list[Problem]]:
         related=preamble.related,
         related_closing=preamble.related_closing,
         examples=tuple(examples),
+        intro_line=first_text + 1,
     )
     return page, context.finish()
 
