@@ -40,8 +40,7 @@ def on_builder_inited(app: Sphinx) -> None:
     domain = _domain(app.env)
     domain.data["settings"] = Settings.of(app.config)
     _rescan(domain)
-    if domain.settings.generate_pages:
-        generate_pages(app, domain.settings, domain.index)
+    generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
         app.add_css_file("codeexamples.css")
 
