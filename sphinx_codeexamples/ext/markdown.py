@@ -105,7 +105,7 @@ def markdown_to_nodes(text: str, policy: LinkPolicy) -> list[nodes.Node]:
     return list(root.children)
 
 
-def add_text(parent: nodes.Element, text: str) -> None:
+def _add_text(parent: nodes.Element, text: str) -> None:
     """Append *text* to *parent*, joined to its last child when that is text: one
     Text node per run keeps doctrees small (Markdown splits text at every line break)."""
     if parent.children and isinstance(parent[-1], nodes.Text):
@@ -175,9 +175,9 @@ class _Builder:
         for token in tokens:
             top = stack[-1]
             if token.type == "text":
-                add_text(top, token.content)
+                _add_text(top, token.content)
             elif token.type == "softbreak" or token.type == "hardbreak":
-                add_text(top, "\n")
+                _add_text(top, "\n")
             elif token.type == "code_inline":
                 top += nodes.literal(token.content, token.content)
             elif token.type in ("strong_open", "em_open"):
@@ -193,7 +193,7 @@ class _Builder:
             elif token.type == "image":
                 alt = "".join(child.content for child in token.children or [])
                 if alt:
-                    add_text(top, alt)
+                    _add_text(top, alt)
             elif token.type == "html_inline":
                 html.feed(token.content)
 
@@ -218,7 +218,7 @@ class _HtmlToNodes(HTMLParser):
         elif tag == "img":
             alt = dict(attrs).get("alt") or ""
             if alt:
-                add_text(self.stack[-1], alt)
+                _add_text(self.stack[-1], alt)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -228,4 +228,4 @@ class _HtmlToNodes(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip_depth:
-            add_text(self.stack[-1], data)
+            _add_text(self.stack[-1], data)

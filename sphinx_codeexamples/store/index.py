@@ -2,9 +2,10 @@
 
 Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
 re-reads changed files; the parsed page stays in memory for whoever shows it
-next in the same process (pickling an entry drops it). Two pages for one callable: the first in store order
-(store directories in the order given, then file paths sorted) wins, and the
-other gets a ``duplicate`` problem naming both files.
+next in the same process (pickling an entry drops it). Two pages for one
+callable: the first in store order (store directories in the order given, then
+file paths sorted) wins, and the other gets a ``duplicate`` problem naming both
+files.
 
 A store never makes the build read outside its directories: a page file that is
 a symbolic link is read only when it resolves inside its store directory (else
