@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -88,3 +89,33 @@ def test_markdown_to_rest_keeps_links_and_markup(handwritten) -> None:  # type: 
         "",
         "\\ `link_ <https://example.org/a\\_>`__ and *stars*",
     ]
+
+
+@pytest.fixture
+def bench():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_build
+
+        yield bench_build
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+        for name in ("bench_build", "handwritten"):
+            sys.modules.pop(name, None)
+
+
+def test_speedup_is_the_median_of_per_round_ratios(bench) -> None:  # type: ignore[no-untyped-def]
+    walls = {1: (3.0, 2.0), 2: (6.0, 5.0), 3: (3.1, 3.0)}  # a machine slowing down in round 2
+    runs = [bench.Run("full", "A", r, serial, serial, 1) for r, (serial, _) in walls.items()]
+    runs += [bench.Run("parallel", "A", r, parallel, parallel, 1) for r, (_, parallel) in walls.items()]
+    assert bench.parallel_speedup(runs, "A") == pytest.approx(1.2)  # ratios 1.5, 1.2, 1.03
+    assert bench.parallel_speedup(runs, "B") is None
+
+
+def test_written_pages_are_counted_from_the_files(bench, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for rel in ("src/a.rst", "src/sub/b.rst", "src/c.rst", "out/a.html", "out/sub/b.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    old = (tmp_path / "out" / "sub" / "b.html").stat().st_mtime_ns - 10**9
+    os.utime(tmp_path / "out" / "sub" / "b.html", ns=(old, old))
+    assert bench.count_written(tmp_path, old + 1) == 1  # a.html only; c.rst has no page
