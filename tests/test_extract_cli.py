@@ -309,6 +309,28 @@ def test_wheel_with_ref_links_to_the_repository(tmp_path: Path, capsys: pytest.C
     assert example.source_url == "https://github.com/someone/consumer/blob/v0.5/consumer/app.py"
 
 
+def test_max_examples_takes_projects_in_turn(
+    tmp_path: Path, sources: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, consumer = sources
+    other = write_tree(
+        tmp_path / "other",
+        {
+            "setup.cfg": "[metadata]\nname = other\n",
+            "other/a.py": "import mylib\n\nmylib.connect('a')\n",
+            "other/b.py": "import mylib\n\nmylib.connect('b')\n",
+        },
+    )
+    store = tmp_path / "store"
+    arguments = ["--callable", "mylib.connect", str(consumer), str(other), "-o", str(store)]
+    assert run_extract(*arguments) == 0
+    assert len(read(store / "mylib-connect-examples.markdown").examples) == 4
+    assert run_extract(*arguments, "--max-examples", "2") == 0
+    page = read(store / "mylib-connect-examples.markdown")
+    # One from each project, not consumer's first two files.
+    assert [example.source_label.rpartition(" / ")[2] for example in page.examples] == ["app.py", "a.py"]
+
+
 def test_callable_without_uses_writes_no_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write_tree(tmp_path / "src", {"a.py": "import os\n"})
     store = tmp_path / "store"
@@ -327,6 +349,7 @@ def test_callable_without_uses_writes_no_page(tmp_path: Path, capsys: pytest.Cap
         (["--callable", "mylib.2connect"], "is not a dotted name"),
         (["--callable", "mylib.class"], "is not a dotted name"),
         (["--callable", "mylib.connect", "--context", "-1"], "--context must be 0 or more"),
+        (["--callable", "mylib.connect", "--max-examples", "0"], "--max-examples must be 1 or more"),
     ],
 )
 def test_bad_arguments_exit_2(

@@ -54,6 +54,13 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help=f"lines shown around a use outside a short top-level function or class (default {CONTEXT})",
     )
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        metavar="N",
+        help="at most N examples per callable from these sources, taken in turn from each project "
+        "(default: every file that uses it)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
     parser.set_defaults(run=run)
 
@@ -108,6 +115,8 @@ def run(arguments: argparse.Namespace) -> int:
         return _error(names)
     if arguments.context < 0:
         return _error("--context must be 0 or more")
+    if arguments.max_examples is not None and arguments.max_examples < 1:
+        return _error("--max-examples must be 1 or more")
     if os.path.exists(arguments.output) and not os.path.isdir(arguments.output):
         return _error(f"{arguments.output}: the output exists and is not a directory")
     sources = []
@@ -130,7 +139,7 @@ def run(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    written = write_store(found, arguments.output, arguments.ref)
+    written = write_store(found, arguments.output, arguments.ref, arguments.max_examples)
     counts = found.counts
     print(
         f"{counts.scanned} files scanned, {counts.skipped} skipped, {counts.uses} uses found "

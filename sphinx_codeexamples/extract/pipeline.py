@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import itertools
 import os
 import tempfile
 import warnings
@@ -248,8 +249,24 @@ def found_examples(scan: Scan, ref: str | None) -> dict[str, list[FoundExample]]
     return examples
 
 
-def write_store(scan: Scan, store: str, ref: str | None = None) -> Written:
-    """Write or update one page per callable with uses in *store*; unchanged files are not touched."""
+def limit_examples(found: Sequence[FoundExample], limit: int | None) -> list[FoundExample]:
+    """At most *limit* of *found*: taken in turn from each project, so that one large project
+    does not crowd out the others, and within a project in path order."""
+    if limit is None or len(found) <= limit:
+        return list(found)
+    by_project: dict[str, list[FoundExample]] = {}
+    for example in sorted(found, key=lambda example: (example.key, example.path)):
+        by_project.setdefault(example.key, []).append(example)
+    rounds = itertools.zip_longest(*by_project.values())
+    return [example for round_ in rounds for example in round_ if example is not None][:limit]
+
+
+def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: int | None = None) -> Written:
+    """Write or update one page per callable with uses in *store*; unchanged files are not touched.
+
+    *max_examples* caps the examples each callable gets from this scan (see
+    :func:`limit_examples`); examples of projects not scanned stay as they are.
+    """
     os.makedirs(store, exist_ok=True)
     wanted = {name.dotted for name in scan.targets}
     existing, taken, next_order = _read_store(store, wanted)
@@ -258,7 +275,7 @@ def write_store(scan: Scan, store: str, ref: str | None = None) -> Written:
     outcome = Written()
     for name in sorted(scan.targets):
         dotted = name.dotted
-        found = examples.get(dotted, [])
+        found = limit_examples(examples.get(dotted, []), max_examples)
         page = update_page(existing[dotted], found, scanned) if dotted in existing else None
         if page is None:
             if not found:
