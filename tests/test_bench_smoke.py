@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,16 +19,25 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 STORE = Path(__file__).parent / "roots" / "test-basic" / "store"
 
 
-@pytest.fixture
-def handwritten():  # type: ignore[no-untyped-def]
+def benchmark_module(name: str) -> Iterator[ModuleType]:
+    """Import ``benchmarks/<name>.py`` (which imports ``handwritten``); forget both afterwards."""
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        import handwritten
-
-        yield handwritten
+        yield importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCHMARKS))
-        sys.modules.pop("handwritten", None)
+        for module in (name, "handwritten"):
+            sys.modules.pop(module, None)
+
+
+@pytest.fixture
+def handwritten() -> Iterator[ModuleType]:
+    yield from benchmark_module("handwritten")
+
+
+@pytest.fixture
+def bench() -> Iterator[ModuleType]:
+    yield from benchmark_module("bench_build")
 
 
 def marked_lines(path: str) -> list[str]:
@@ -89,19 +101,6 @@ def test_markdown_to_rest_keeps_links_and_markup(handwritten) -> None:  # type: 
         "",
         "\\ `link_ <https://example.org/a\\_>`__ and *stars*",
     ]
-
-
-@pytest.fixture
-def bench():  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_build
-
-        yield bench_build
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-        for name in ("bench_build", "handwritten"):
-            sys.modules.pop(name, None)
 
 
 def test_speedup_is_the_median_of_per_round_ratios(bench) -> None:  # type: ignore[no-untyped-def]
