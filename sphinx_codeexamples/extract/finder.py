@@ -45,6 +45,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -242,7 +243,7 @@ class _Finder:
         self.star_modules: list[str] = []
         self.lines: list[int] = []
         self.statement = (0, 0)
-        self.deferred: list[Callable[[], None]] = []
+        self.deferred: deque[Callable[[], None]] = deque()
         self.resolved: list[tuple[_Ref, frozenset[str]]] = []
         self.module_scope = _Scope("module", None)
         self._split: list[str] | None = None
@@ -260,7 +261,7 @@ class _Finder:
         self._body(self.tree.body, self.module_scope)
         self._finish(self.module_scope)
         while self.deferred:
-            self.deferred.pop(0)()
+            self.deferred.popleft()()
         self._match()
         return self.result
 
@@ -477,26 +478,22 @@ class _Finder:
             self._expr(node.returns, scope)
         if node.name in self.tracked:
             scope.bind(node.name)
-        inner = _Scope("function", scope)
-        self._parameters(node.args, inner)
-        statement = self.statement
-
-        def walk() -> None:
-            self.statement = statement
-            self._body(node.body, inner)
-            self._finish(inner)
-
-        self.deferred.append(walk)
+        self._defer_body(node.args, scope, lambda inner: self._body(node.body, inner))
 
     def _lambda(self, node: ast.Lambda, scope: _Scope) -> None:
         self._arguments(node.args, scope, annotations=False)
+        self._defer_body(node.args, scope, lambda inner: self._expr(node.body, inner))
+
+    def _defer_body(self, args: ast.arguments, scope: _Scope, visit: Callable[[_Scope], None]) -> None:
+        """Visit a function's body in its own scope once the enclosing scope is complete
+        (names bound after the ``def`` are visible in the body when it runs)."""
         inner = _Scope("function", scope)
-        self._parameters(node.args, inner)
+        self._parameters(args, inner)
         statement = self.statement
 
         def walk() -> None:
             self.statement = statement
-            self._expr(node.body, inner)
+            visit(inner)
             self._finish(inner)
 
         self.deferred.append(walk)
