@@ -146,6 +146,8 @@ class Page:
     ``generated_intro`` says the page opened with the one-line generated intro
     (:meth:`intro_sentence` rebuilds it); ``intro`` is any hand-written Markdown
     prose of the preamble, which starts at line ``intro_line`` of the file.
+    ``aliases`` are the other dotted names of the same object (the front matter's
+    optional ``aliases`` line): where it is defined, and other public re-exports.
     """
 
     path: str
@@ -159,6 +161,7 @@ class Page:
     related_closing: str = ""
     examples: tuple[Example, ...] = ()
     intro_line: int = field(default=0, compare=False)
+    aliases: tuple[str, ...] = ()
 
     @property
     def is_hub(self) -> bool:
@@ -167,6 +170,11 @@ class Page:
     @property
     def dotted(self) -> str:
         return self.callable.dotted if self.callable else ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The page's name, then its aliases: every spelling that finds it."""
+        return (self.dotted, *self.aliases) if self.callable else ()
 
     def intro_sentence(self) -> str:
         """The generated intro, as Markdown."""

@@ -7,7 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-from sphinx_codeexamples.store import read_page_file, scan_store
+from sphinx_codeexamples.store import read_page_file, render_page, scan_store
 
 STORE = Path(__file__).parent / "roots" / "test-basic" / "store"
 
@@ -43,3 +43,40 @@ def test_rescan_reuses_unchanged_entries_and_rereads_changed_ones(tmp_path: Path
     assert changed.page is not None and changed.page.dotted == "json.loads"
     unchanged = second.by_name["shutil.copytree"]
     assert unchanged is first.by_name["shutil.copytree"] and unchanged.page is None
+
+
+def _with_aliases(page_file: Path, aliases: str) -> None:
+    lines = page_file.read_text().split("\n")
+    lines.insert(7, f"aliases: {aliases}")
+    page_file.write_text("\n".join(lines))
+
+
+def test_aliases_find_the_page_and_round_trip(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(STORE, store)
+    _with_aliases(store / "json-dumps.markdown", "json.encoder.dumps, json.dumps, not a name")
+    page, problems = read_page_file(str(store / "json-dumps.markdown"))
+    assert page is not None and page.aliases == ("json.encoder.dumps",)
+    assert page.names == ("json.dumps", "json.encoder.dumps")
+    assert [problem.line for problem in problems] == [8]
+    assert "'not a name'" in problems[0].message
+    index = scan_store([str(store)])
+    assert index.lookup("json.encoder.dumps") is index.by_name["json.dumps"]
+    assert index.canonical("json.encoder.dumps") == "json.dumps"
+    assert index.lookup("json.encoder.nothing") is None
+    assert "json.encoder.dumps" not in index.by_name  # one page, one callable
+    (store / "again.markdown").write_text(render_page(page))
+    assert read_page_file(str(store / "again.markdown"))[0] == page.__class__(
+        **{**page.__dict__, "path": str(store / "again.markdown")}
+    )
+
+
+def test_an_alias_taken_by_another_page_is_reported(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(STORE, store)
+    _with_aliases(store / "json-dumps.markdown", "shutil.copytree")
+    index = scan_store([str(store)])
+    assert index.lookup("shutil.copytree") is index.by_name["shutil.copytree"]
+    [problem] = [problem for problem in index.problems if problem.code.value == "duplicate"]
+    assert problem.path.endswith("json-dumps.markdown")
+    assert "alias shutil.copytree of json.dumps" in problem.message

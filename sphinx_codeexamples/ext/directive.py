@@ -91,9 +91,9 @@ class CallableExampleDirective(SphinxDirective):
 
     def _load(self, dotted: str) -> Page | None:
         index = self.domain.index
-        entry = index.by_name.get(dotted)
+        entry = index.lookup(dotted)
         if entry is None:
-            close = difflib.get_close_matches(dotted, sorted(index.by_name), n=3, cutoff=0.6)
+            close = difflib.get_close_matches(dotted, sorted({*index.by_name, *index.aliases}), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")
             return None

@@ -239,7 +239,7 @@ class CodeExamplesDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> Element | None:
-        record = self.find(target)
+        record = self.find(target) or self.find(self.index.canonical(target) or "")
         if record is None:
             return None
         refnode = make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, target)

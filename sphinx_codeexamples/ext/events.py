@@ -31,8 +31,8 @@ def _rescan(domain: CodeExamplesDomain) -> None:
     old = domain.index
     new = scan_store(domain.settings.stores, {entry.path: entry for entry in old.entries})
     domain.data["index"] = new
-    names = set(old.by_name) | set(new.by_name)
-    domain.data["moved"] = {name for name in names if old.by_name.get(name) != new.by_name.get(name)}
+    names = {*old.by_name, *old.aliases, *new.by_name, *new.aliases}
+    domain.data["moved"] = {name for name in names if old.lookup(name) != new.lookup(name)}
 
 
 def on_builder_inited(app: Sphinx) -> None:
@@ -89,7 +89,7 @@ def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -
         return None
     ours = _domain(app.env)
     target = node.get("reftarget", "")
-    if target in ours.index.by_name:
+    if ours.index.lookup(target) is not None:
         code = ProblemCode.UNSHOWN_CALLABLE
         message = (
             f"no page of this build shows {target}: add a callable-example directive "
@@ -98,7 +98,8 @@ def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -
     else:
         code = ProblemCode.UNKNOWN_CALLABLE
         shown = {record.dotted for record in ours.iter_shown()}
-        close = difflib.get_close_matches(target, sorted(shown | set(ours.index.by_name)), n=3, cutoff=0.6)
+        known = shown | set(ours.index.by_name) | set(ours.index.aliases)
+        close = difflib.get_close_matches(target, sorted(known), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         message = f"no store page describes {target}{hint}"
     warn(code, message, location=node)

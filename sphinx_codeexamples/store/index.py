@@ -38,6 +38,7 @@ class IndexEntry:
     name: str | None
     problems: tuple[Problem, ...] = ()
     page: Page | None = field(default=None, compare=False, repr=False)
+    aliases: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "page": None}
@@ -49,11 +50,28 @@ class IndexEntry:
 
 @dataclass(frozen=True)
 class StoreIndex:
-    """Every store file in store order, and the winning file for each callable."""
+    """Every store file in store order, the winning file for each callable, and the aliases.
+
+    ``aliases`` maps each other spelling of a callable (a page's ``aliases``) to
+    the name its page is filed under in ``by_name``.
+    """
 
     entries: tuple[IndexEntry, ...]
     by_name: Mapping[str, IndexEntry]
     problems: tuple[Problem, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def lookup(self, dotted: str) -> IndexEntry | None:
+        """The page for *dotted*, spelled as its page's name or as one of its aliases."""
+        entry = self.by_name.get(dotted)
+        if entry is None and dotted in self.aliases:
+            entry = self.by_name[self.aliases[dotted]]
+        return entry
+
+    def canonical(self, dotted: str) -> str | None:
+        """The name *dotted*'s page is filed under, or None when no page knows it."""
+        entry = self.lookup(dotted)
+        return entry.name if entry is not None else None
 
 
 def iter_page_files(directory: str) -> Iterator[str]:
@@ -84,7 +102,8 @@ def _entry(path: str) -> IndexEntry:
     stamp = _stamp(path)  # before reading: a change made meanwhile is seen by the next scan
     page, problems = read_page_file(path)
     name = None if page is None or page.is_hub else page.dotted
-    return IndexEntry(path, stamp, name, tuple(problems), page)
+    aliases = page.aliases if page is not None else ()
+    return IndexEntry(path, stamp, name, tuple(problems), page, aliases)
 
 
 def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | None = None) -> StoreIndex:
@@ -116,4 +135,14 @@ def scan_store(directories: Sequence[str], cache: Mapping[str, IndexEntry] | Non
         if winner is not entry:
             message = f"another page describes {entry.name}: {winner.path} is used, this page is ignored"
             problems.append(Problem(entry.path, 1, ProblemCode.DUPLICATE, message))
-    return StoreIndex(tuple(entries), by_name, tuple(problems))
+    aliases: dict[str, str] = {}
+    for entry in by_name.values():
+        assert entry.name is not None
+        for alias in entry.aliases:
+            owner = by_name.get(alias) or by_name.get(aliases.get(alias, ""))
+            if owner is None:
+                aliases[alias] = entry.name
+            elif owner is not entry:
+                message = f"alias {alias} of {entry.name} is already taken by {owner.path}; ignored here"
+                problems.append(Problem(entry.path, 1, ProblemCode.DUPLICATE, message))
+    return StoreIndex(tuple(entries), by_name, tuple(problems), aliases)

@@ -52,6 +52,8 @@ _TITLE_SUFFIX = re.compile(
 _LINESTART = re.compile(r"\blinestart=(?P<numbers>[0-9,]+)")
 _MARKERS = ("~~", " ~~")
 
+#: The optional front-matter key listing a callable's other dotted names.
+ALIASES_KEY = "aliases"
 #: Store files larger than this are skipped unread (``too-large``).
 MAX_PAGE_BYTES = 10_000_000
 #: Lines longer than this get one ``long-text`` warning per page.
@@ -81,6 +83,7 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     suppressed: list[Problem] = field(default_factory=list)  # the first one beyond the limit
     more: int = 0
+    aliases: tuple[str, ...] = ()  # from the front matter's optional aliases line
 
     def problem(self, index: int, code: ProblemCode, message: str) -> None:
         """Record a problem at 0-based line *index*, kept within the file's lines."""
@@ -187,6 +190,7 @@ def parse_page(text: str, path: str) -> tuple[Page | None, list[Problem]]:
         related_closing=preamble.related_closing,
         examples=tuple(examples),
         intro_line=first_text + 1,
+        aliases=tuple(alias for alias in context.aliases if alias != name.dotted),
     )
     return page, context.finish()
 
@@ -206,6 +210,8 @@ def _read_front_matter(context: _Context) -> tuple[PageMeta, int]:
         key, value = match["key"].lower(), match["value"].strip()
         if key in seen:
             context.problem(index, ProblemCode.FRONT_MATTER, f"repeated key {key!r}; the first one is kept")
+        elif key == ALIASES_KEY:
+            context.aliases = _aliases(context, index, value)
         elif key in PageMeta.KEYS:
             values[key] = value
             if not value:
@@ -225,6 +231,20 @@ def _read_front_matter(context: _Context) -> tuple[PageMeta, int]:
         names = ", ".join(repr(key) for _, key in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
         context.problem(unknown[0][0], ProblemCode.FRONT_MATTER, f"unknown front-matter keys: {names}")
     return PageMeta(**values, extra=tuple(extra)), index
+
+
+def _aliases(context: _Context, index: int, value: str) -> tuple[str, ...]:
+    """The comma-separated dotted names of an ``aliases`` line; bad ones are warned about and dropped."""
+    aliases: list[str] = []
+    for raw in value.split(","):
+        name = raw.strip()
+        if not name:
+            continue
+        if not CallableName.parse(name).is_valid() or "." not in name:
+            context.problem(index, ProblemCode.FRONT_MATTER, f"alias {name!r} is not a dotted name; ignored")
+        elif name not in aliases:
+            aliases.append(name)
+    return tuple(aliases)
 
 
 def _fence_open(line: str) -> tuple[str, str] | None:

@@ -7,11 +7,15 @@ round-trip tests check it); the bytes are normalised, not the original ones.
 from __future__ import annotations
 
 from ..model import Elision, Example, Hunk, Page, PageMeta
+from .reader import ALIASES_KEY
 
 
 def render_page(page: Page) -> str:
     """The text of *page* in the store format."""
-    parts = [_front_matter(page.meta), "\n\n"]
+    parts = [_front_matter(page.meta)]
+    if page.aliases:
+        parts.append(f"{ALIASES_KEY}: {', '.join(page.aliases)}\n")
+    parts.append("\n\n")
     preamble = []
     if page.generated_intro:
         preamble.append(page.intro_sentence())
