@@ -93,7 +93,8 @@ class CallableExampleDirective(SphinxDirective):
         index = self.domain.index
         entry = index.lookup(dotted)
         if entry is None:
-            close = difflib.get_close_matches(dotted, sorted({*index.by_name, *index.aliases}), n=3, cutoff=0.6)
+            known = sorted({*index.by_name, *index.aliases})
+            close = difflib.get_close_matches(dotted, known, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")
             return None
