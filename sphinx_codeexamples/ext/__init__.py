@@ -8,6 +8,8 @@ from .. import __version__
 from . import config, events, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
+from .latex import setup_latex
+from .plaintext import TRANSFORMS as PLAIN_TEXT_TRANSFORMS
 from .related import VISITORS, RelatedCallables, related_placeholder
 from .role import CallableExampleRole
 
@@ -26,6 +28,9 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.add_role("callable-example", CallableExampleRole())
     app.add_node(related_placeholder, **VISITORS)
     app.add_post_transform(RelatedCallables)
+    setup_latex(app)
+    for transform in PLAIN_TEXT_TRANSFORMS:
+        app.add_post_transform(transform)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

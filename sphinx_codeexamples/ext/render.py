@@ -14,6 +14,13 @@ from docutils import nodes
 from ..model import Elision, Example, Hunk, Page
 from .markdown import LinkPolicy, markdown_to_nodes
 
+#: Classes other builders' transforms find our nodes by.
+CODE_CLASS = "codeexamples-code"
+ELISION_CLASS = "codeexamples-elision"
+SOURCE_CLASS = "codeexamples-source"
+#: What an elision's text starts with.
+ELISION_MARK = "\N{VERTICAL ELLIPSIS} "
+
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -23,6 +30,9 @@ class RenderOptions:
     projects: frozenset[str] | None = None
     intro: bool = True
     linenos: bool = False
+    #: Inside body elements (an API entry's content), where a section would become a
+    #: numbered heading of the document: a container headed by a rubric instead.
+    nested: bool = False
 
 
 def example_anchor(dotted: str, number: int) -> str:
@@ -48,11 +58,18 @@ def render_intro(page: Page, policy: LinkPolicy) -> list[nodes.Node]:
     return [container]
 
 
-def render_example(page: Page, example: Example, policy: LinkPolicy, options: RenderOptions) -> nodes.section:
+def render_example(
+    page: Page, example: Example, policy: LinkPolicy, options: RenderOptions
+) -> nodes.section | nodes.container:
     anchor = example_anchor(page.dotted, example.number)
     title_text = f"Example {example.number} from {example.project}"
-    section = nodes.section(ids=[anchor], names=[], classes=["codeexamples-example"])
-    section += nodes.title(title_text, title_text)
+    section: nodes.section | nodes.container
+    if options.nested:
+        section = nodes.container(ids=[anchor], classes=["codeexamples-example"])
+        section += nodes.rubric(title_text, title_text, classes=["codeexamples-example-title"])
+    else:
+        section = nodes.section(ids=[anchor], names=[], classes=["codeexamples-example"])
+        section += nodes.title(title_text, title_text)
     if example.blurb:
         blurb = nodes.container(classes=["codeexamples-blurb"])
         blurb.extend(markdown_to_nodes(example.blurb, policy))
@@ -64,7 +81,7 @@ def render_example(page: Page, example: Example, policy: LinkPolicy, options: Re
 
 def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
     label = example.source_label or example.source_url or "source file"
-    paragraph = nodes.paragraph(classes=["codeexamples-source"])
+    paragraph = nodes.paragraph(classes=[SOURCE_CLASS])
     paragraph += nodes.Text("Source: ")
     url = policy.resolve(example.source_url) if example.source_url else None
     if url:
@@ -86,7 +103,7 @@ def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
 
 def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
     text = hunk.text
-    block = nodes.literal_block(text, text, classes=["codeexamples-code"])
+    block = nodes.literal_block(text, text, classes=[CODE_CLASS])
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
@@ -100,6 +117,6 @@ def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.l
 
 def _elision(elision: Elision) -> nodes.paragraph:
     text = elision.summary or "source abbreviated"
-    paragraph = nodes.paragraph(classes=["codeexamples-elision"])
-    paragraph += nodes.inline("", f"\N{VERTICAL ELLIPSIS} {text}")
+    paragraph = nodes.paragraph(classes=[ELISION_CLASS])
+    paragraph += nodes.inline("", ELISION_MARK + text)
     return paragraph
