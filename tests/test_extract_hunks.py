@@ -129,5 +129,9 @@ def test_dotless_elision_lines_in_source_are_not_copied_but_ordinary_comments_ar
     ]
     assert is_unsafe(lines[1]) and not is_unsafe(lines[2])
     code = build_code(lines, [4], "f", context=10)
-    assert code == (Hunk(tuple(lines[:1]), frozenset(), 1), Elision(ABBR), Hunk(tuple(lines[2:]), frozenset({1}), 3))
+    assert code == (
+        Hunk(tuple(lines[:1]), frozenset(), 1),
+        Elision(ABBR),
+        Hunk(tuple(lines[2:]), frozenset({1}), 3),
+    )
     assert round_trip(code) == code

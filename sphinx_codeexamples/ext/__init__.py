@@ -8,6 +8,7 @@ from .. import __version__
 from . import config, events, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
+from .i18n import setup_i18n
 from .latex import setup_latex
 from .plaintext import TRANSFORMS as PLAIN_TEXT_TRANSFORMS
 from .related import VISITORS, RelatedCallables, related_placeholder
@@ -23,6 +24,7 @@ ENV_VERSION = 3
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
     config.register(app)
+    setup_i18n(app)
     app.add_domain(CodeExamplesDomain)
     app.add_directive("callable-example", CallableExampleDirective)
     app.add_role("callable-example", CallableExampleRole())

@@ -60,3 +60,20 @@ def is_elision(line: str) -> bool:
         return bool(_VERB.search(body) and _NOUN.search(body))
     body = body.strip()
     return len(body) <= _MAX_WITHOUT_DOTS and _WITHOUT_DOTS.fullmatch(body) is not None
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    before, _, after = template.partition("{name}")
+    return re.compile(rf"\s*{re.escape(before)}(?P<name>[\w.]+){re.escape(after)}\s*")
+
+
+_TEMPLATES = {template: _template_pattern(template) for template in (ABBREVIATED, CONTINUES)}
+
+
+def generated_elision(line: str) -> tuple[str, str] | None:
+    """``(template, name)`` when *line* is one of the two elisions the extractor writes."""
+    for template, pattern in _TEMPLATES.items():
+        match = pattern.fullmatch(line)
+        if match:
+            return template, match["name"]
+    return None
