@@ -78,20 +78,20 @@ def _has_class(node: nodes.Node | None, class_name: str) -> bool:
 
 
 def _print_urls(paragraph: nodes.paragraph) -> None:
+    """Each link as text with its URL, whatever the writer would do with a link."""
     for reference in list(paragraph.findall(nodes.reference)):
         url = reference.get("refuri", "")
-        if url and url != reference.astext() and not reference.get("codeexamples_url_shown"):
-            reference["codeexamples_url_shown"] = True
-            parent = reference.parent
-            parent.insert(parent.index(reference) + 1, nodes.Text(f" <{url}>"))
+        label = reference.astext()
+        if url:
+            reference.replace_self(nodes.Text(label if label == url else f"{label} <{url}>"))
 
 
 class ManExamples(PlainTextExamples):
-    """The same for manual pages, whose readers may not show Unicode (links print their URL)."""
+    """The same for manual pages, whose readers may not show Unicode (and where links are only
+    terminal hyperlinks, depending on the Sphinx and docutils versions)."""
 
     formats = ("man",)
     ascii_elisions = True
-    print_urls = False
 
 
 class TexinfoExamples(PlainTextExamples):
