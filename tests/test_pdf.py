@@ -117,3 +117,41 @@ def test_cyrillic_and_cjk_store_content(
     assert '> print(greet("Мир")) # Здравствуй, мир!' in lines
     assert any(line.startswith('> message = greet("世界")') for line in lines)
     assert "用中文问候" in text and "«здравствуйте»" in text
+
+
+def test_generated_site_over_real_pages_compiles_with_pdflatex(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, shared_dir: Path
+) -> None:
+    """A slice of the real corpus (every 8th page: the whole of it takes minutes of TeX)."""
+    corpus = sorted((shared_dir / "corpus" / "fsp-sqlalchemy").glob("*.markdown"))
+    src = tmp_path / "src"
+    (src / "store").mkdir(parents=True)
+    for path in corpus[::8]:
+        shutil.copy(path, src / "store" / path.name)
+    (src / "conf.py").write_text(
+        "extensions = ['sphinx_codeexamples']\n"
+        "project = 'Corpus'\n"
+        "codeexamples_store = 'store'\n"
+        "codeexamples_generate_pages = True\n"
+        "latex_documents = [('index', 'corpus.tex', 'Corpus', 'Tests', 'manual')]\n",
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text("Corpus\n======\n\n.. toctree::\n\n   examples/index\n", encoding="utf-8")
+    app = make_app("latex", srcdir=src, freshenv=True)
+    app.build()
+    outdir = Path(app.outdir)
+    result = subprocess.run(
+        ["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "corpus.tex"],
+        cwd=outdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = (outdir / "corpus.log").read_text(encoding="utf-8", errors="replace")
+    assert result.returncode == 0, "\n".join(line for line in log.splitlines() if line.startswith("!"))
+    assert "Overfull \\hbox" not in log
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(outdir / "corpus.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert any(line.lstrip().startswith(">") for line in text.splitlines())
+    assert "source file abbreviated to get to" in text
