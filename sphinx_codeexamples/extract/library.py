@@ -1,0 +1,460 @@
+"""A library's public callables and every public name they go by, read statically.
+
+The library's files are parsed with :mod:`ast`, never imported. Each module
+gives its top-level definitions (``def``, ``class``, also under a top-level
+``if``/``try``), the names its imports bind (``from .session import Session``,
+``import a.b as c``), its star imports, plain aliases (``Alias = Name``) and
+``__all__`` in its literal forms (``=``, ``+=``, ``.extend``, ``.append``,
+lists and tuples, ``other.__all__`` and ``+`` of those).
+
+A callable's identity is where it is defined: ``<defining module>.<name>``, its
+*canonical* name. Its *public* names are ``<module>.<name>`` for every public
+module (no dotted part starts with ``_``) whose public names include one that
+resolves to it, following imports and star imports across modules (a cycle
+ends the chain). A module's public names are its ``__all__`` when it has one,
+else its own definitions without a leading ``_`` plus, in a package's
+``__init__``, every name without a leading ``_`` that it imports from the
+library, and in a plain module the explicit re-exports ``import x as x`` and
+``from a import x as x``. A star import brings the target's ``__all__``, else
+its names without a leading ``_``.
+
+The name a page is filed under (:attr:`LibraryCallable.name`) is the public
+name with the fewest dots; among equals, the one whose module contains the
+defining module (the nearest package), then the alphabetically first. A
+callable without a public name (defined in a private module and never
+re-exported) is not public; it can still be asked for by name.
+
+Not seen: names bound by code that runs (``globals()``, lazy PEP 562
+``__getattr__``), stubs (``.pyi``) and methods; ``codeexamples_aliases``
+covers what is missing in the docs.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import importlib.util
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+from ..model import Kind
+from .sources import Source
+
+_EXCLUDED_TOPS = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "scripts"})
+_BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
+
+
+@dataclass(frozen=True)
+class LibraryCallable:
+    """One callable of the library: where it is defined, what it is, and its public names.
+
+    ``public`` is sorted by preference (see the module docstring); ``name`` is the
+    first of them, the name a page is filed under.
+    """
+
+    canonical: str
+    kind: Kind
+    public: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.public[0] if self.public else self.canonical
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every name of the callable: the page's name first, then its aliases."""
+        return (self.name, *self.aliases)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The other names: the remaining public ones, then the canonical one."""
+        rest = [name for name in self.public if name != self.name]
+        if self.canonical != self.name and self.canonical not in rest:
+            rest.append(self.canonical)
+        return tuple(rest)
+
+
+@dataclass(frozen=True)
+class _Import:
+    """A name bound to ``module.name`` (``name`` None: to the module itself)."""
+
+    module: str
+    name: str | None
+    explicit: bool = False  # ``import x as x`` / ``from a import x as x``
+
+
+@dataclass
+class _Module:
+    name: str
+    is_package: bool
+    definitions: dict[str, Kind] = field(default_factory=dict)
+    bases: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)
+    imports: dict[str, _Import] = field(default_factory=dict)
+    stars: list[str] = field(default_factory=list)
+    all: list[str | _Import] | None = None  # names, or another module's __all__
+
+    @property
+    def is_private(self) -> bool:
+        return any(part.startswith("_") for part in self.name.split("."))
+
+
+@dataclass
+class Library:
+    """The modules of a library and its callables, indexed by every spelling."""
+
+    packages: tuple[str, ...]
+    modules: dict[str, _Module]
+    callables: dict[str, LibraryCallable] = field(default_factory=dict)  # by canonical name
+    by_spelling: dict[str, LibraryCallable] = field(default_factory=dict)
+
+    def public(self) -> list[LibraryCallable]:
+        """The callables with a public name, sorted by that name."""
+        return sorted((item for item in self.callables.values() if item.public), key=lambda item: item.name)
+
+    def find(self, dotted: str) -> LibraryCallable | None:
+        """The callable *dotted* names, spelled any way the library's imports allow."""
+        found = self.by_spelling.get(dotted)
+        if found is not None:
+            return found
+        module, _, name = dotted.rpartition(".")
+        canonical = _Resolver(self.modules).resolve(module, name) if module in self.modules else None
+        return self.callables.get(canonical) if canonical else None
+
+
+def read_library(source: Source) -> Library:
+    """Read the packages of *source* (a package directory, an sdist or a wheel)."""
+    files: dict[str, bytes] = {}
+    for file in source.files():
+        if file.is_python and file.data is not None:
+            files.setdefault(file.path, file.data)
+    named = _module_names(files, source.fallback_name if source.kind == "directory" else "")
+    modules: dict[str, _Module] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path, (module, is_package) in named.items():
+            if module in modules:
+                continue
+            try:
+                tree = ast.parse(importlib.util.decode_source(files[path]), filename=path)
+            except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError):
+                continue
+            modules[module] = _read_module(tree, module, is_package)
+    packages = tuple(sorted({name.partition(".")[0] for name in modules}))
+    return _index(Library(packages, modules))
+
+
+def _module_names(files: Iterable[str], root_name: str) -> dict[str, tuple[str, bool]]:
+    """The module of each file inside a package (a chain of directories with ``__init__.py``).
+
+    Files of the source's top directory are the package *root_name* when that
+    directory has an ``__init__.py``; top-level packages named like tests or
+    docs or inside such a directory, and files outside any package, are left out.
+    """
+    packages = {path.rpartition("/")[0] for path in files if path.rpartition("/")[2] == "__init__.py"}
+    named: dict[str, tuple[str, bool]] = {}
+    for path in sorted(files):
+        directory, _, filename = path.rpartition("/")
+        if directory not in packages:
+            continue
+        top = directory
+        while top and top.rpartition("/")[0] in packages:
+            top = top.rpartition("/")[0]
+        if _EXCLUDED_TOPS.intersection(top.split("/")):
+            continue
+        if top:
+            module = [top.rpartition("/")[2], *directory[len(top) + 1 :].split("/")]
+        elif root_name:
+            module = [root_name, *directory.split("/")]
+        else:
+            continue
+        module = [part for part in module if part]
+        is_package = filename == "__init__.py"
+        if not is_package:
+            module.append(filename[:-3])
+        if not all(part.isidentifier() for part in module):
+            continue
+        named[path] = (".".join(module), is_package)
+    return named
+
+
+# -- one module ---------------------------------------------------------------------------------
+
+
+def _read_module(tree: ast.Module, name: str, is_package: bool) -> _Module:
+    module = _Module(name, is_package)
+    for node in _top_level(tree.body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            module.definitions.setdefault(node.name, Kind.FUNCTION)
+        elif isinstance(node, ast.ClassDef):
+            module.definitions.setdefault(node.name, Kind.CLASS)
+            module.bases.setdefault(node.name, tuple(node.bases))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    module.imports[alias.asname] = _Import(alias.name, None, alias.asname == alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            _read_from(module, node)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
+            _read_assignment(module, node)
+    return module
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a module body, those under a top-level ``if`` or ``try`` included."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _top_level([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            handlers = [statement for handler in node.handlers for statement in handler.body]
+            yield from _top_level([*node.body, *handlers, *node.orelse, *node.finalbody])
+
+
+def _read_from(module: _Module, node: ast.ImportFrom) -> None:
+    base = _absolute(module, node.level, node.module)
+    if base is None:
+        return
+    for alias in node.names:
+        if alias.name == "*":
+            module.stars.append(base)
+        else:
+            bound = alias.asname or alias.name
+            module.imports[bound] = _Import(base, alias.name, alias.asname == alias.name)
+
+
+def _absolute(module: _Module, level: int, name: str | None) -> str | None:
+    if level == 0:
+        return name
+    parts = module.name.split(".")
+    if not module.is_package:
+        parts = parts[:-1]
+    if level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base)
+
+
+def _read_assignment(module: _Module, node: ast.stmt) -> None:
+    """``__all__`` in its literal forms, and ``Alias = Name`` / ``Alias = module.Name``."""
+    if isinstance(node, ast.Expr):  # __all__.extend([...]) / __all__.append("x")
+        call = node.value
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and _is_all(call.func.value)
+            and call.func.attr in ("extend", "append")
+            and len(call.args) == 1
+        ):
+            argument = call.args[0]
+            items = (
+                _names_of(module, argument)
+                if call.func.attr == "extend"
+                else _names_of(module, ast.List(elts=[argument]))
+            )
+            module.all = [*(module.all or []), *items]
+        return
+    if isinstance(node, ast.AugAssign):
+        if _is_all(node.target) and isinstance(node.op, ast.Add):
+            module.all = [*(module.all or []), *_names_of(module, node.value)]
+        return
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return
+    value = node.value
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        if _is_all(target):
+            module.all = _names_of(module, value)
+        elif isinstance(target, ast.Name):
+            alias = _alias_of(module, value)
+            if alias is not None:
+                module.imports[target.id] = replace(alias, explicit=True)  # an assignment defines a name
+            elif target.id not in module.definitions:
+                module.imports.pop(target.id, None)  # rebound to something else
+
+
+def _is_all(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
+
+
+def _names_of(module: _Module, node: ast.expr) -> list[str | _Import]:
+    """The names of an ``__all__`` value: string lists and tuples (``*`` included), ``__all__``,
+    ``m.__all__``, and sums of those."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        names: list[str | _Import] = []
+        for item in node.elts:
+            if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                names.append(item.value)
+            elif isinstance(item, ast.Starred):
+                names.extend(_names_of(module, item.value))
+        return names
+    if _is_all(node):
+        return list(module.all or [])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_names_of(module, node.left), *_names_of(module, node.right)]
+    if isinstance(node, ast.Attribute) and node.attr == "__all__" and isinstance(node.value, ast.Name):
+        bound = module.imports.get(node.value.id)
+        if bound is not None:
+            target = bound.module if bound.name is None else f"{bound.module}.{bound.name}"
+            return [_Import(target, None)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple"):
+        return _names_of(module, node.args[0]) if len(node.args) == 1 else []
+    return []
+
+
+def _alias_of(module: _Module, value: ast.expr) -> _Import | None:
+    """What ``X = value`` binds X to when *value* is a name or ``module.name``."""
+    if isinstance(value, ast.Name):
+        if value.id in module.definitions:
+            return _Import(module.name, value.id)
+        return module.imports.get(value.id)
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        bound = module.imports.get(value.value.id)
+        if bound is not None:
+            target = bound.module if bound.name is None else f"{bound.module}.{bound.name}"
+            return _Import(target, value.attr)
+    return None
+
+
+# -- across modules -------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Follows names from module to module; every chain ends at a cycle or an unknown module."""
+
+    def __init__(self, modules: Mapping[str, _Module]) -> None:
+        self.modules = modules
+        self._exported: dict[str, frozenset[str]] = {}
+
+    def resolve(self, module: str, name: str, seen: set[tuple[str, str]] | None = None) -> str | None:
+        """The canonical name of the callable ``module.name`` is bound to, or None."""
+        seen = set() if seen is None else seen
+        info = self.modules.get(module)
+        if info is None or (module, name) in seen:
+            return None
+        seen.add((module, name))
+        if name in info.definitions:
+            return f"{module}.{name}"
+        bound = info.imports.get(name)
+        if bound is not None:
+            return self.resolve(bound.module, bound.name, seen) if bound.name is not None else None
+        for star in info.stars:
+            if name in self.exported(star):
+                found = self.resolve(star, name, seen)
+                if found is not None:
+                    return found
+        return None
+
+    def module_of(self, module: str, name: str) -> str | None:
+        """The library module ``module.name`` is bound to (``from . import exc``), or None."""
+        info = self.modules.get(module)
+        bound = info.imports.get(name) if info is not None else None
+        if bound is None:
+            return f"{module}.{name}" if f"{module}.{name}" in self.modules else None
+        target = bound.module if bound.name is None else f"{bound.module}.{bound.name}"
+        return target if target in self.modules else None
+
+    def exported(self, module: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The names ``from module import *`` brings: ``__all__``, else those without a leading ``_``."""
+        if module in self._exported:
+            return self._exported[module]
+        info = self.modules.get(module)
+        if info is None or module in seen:
+            return frozenset()
+        seen = seen | {module}
+        if info.all is not None:
+            names = self._all(info, seen)
+        else:
+            names = {*info.definitions, *info.imports}
+            for star in info.stars:
+                names.update(self.exported(star, seen))
+            names = {name for name in names if not name.startswith("_")}
+        self._exported[module] = frozenset(names)
+        return self._exported[module]
+
+    def _all(self, info: _Module, seen: frozenset[str]) -> set[str]:
+        names: set[str] = set()
+        for item in info.all or ():
+            if isinstance(item, str):
+                names.add(item)
+            else:
+                names.update(self.exported(item.module, seen))
+        return names
+
+    def public_names(self, module: str) -> set[str]:
+        """The names *module* offers: ``__all__``, else its definitions and re-exports."""
+        info = self.modules[module]
+        if info.all is not None:
+            return self._all(info, frozenset({module}))
+        names = set(info.definitions)
+        for name, bound in info.imports.items():
+            inside = bound.module.partition(".")[0] in self.modules or bound.module in self.modules
+            if bound.explicit or (info.is_package and inside):
+                names.add(name)
+        for star in info.stars:
+            names.update(self.exported(star))
+        return {name for name in names if not name.startswith("_")}
+
+    def kind(self, canonical: str, seen: frozenset[str] = frozenset()) -> Kind:
+        """Function, class, or exception: a class whose base is one, by name or through the library."""
+        module, _, name = canonical.rpartition(".")
+        info = self.modules[module]
+        kind = info.definitions[name]
+        if kind is not Kind.CLASS or canonical in seen:
+            return kind
+        for base in info.bases.get(name, ()):
+            if self._is_exception(info, base, seen | {canonical}):
+                return Kind.EXCEPTION
+        return kind
+
+    def _is_exception(self, info: _Module, base: ast.expr, seen: frozenset[str]) -> bool:
+        if isinstance(base, ast.Name):
+            resolved = self.resolve(info.name, base.id)
+            if resolved is None and base.id not in info.imports and base.id in _BUILTIN_EXCEPTIONS:
+                return True
+            last = base.id
+        elif isinstance(base, ast.Attribute):
+            owner = self.module_of(info.name, base.value.id) if isinstance(base.value, ast.Name) else None
+            resolved = self.resolve(owner, base.attr) if owner is not None else None
+            last = base.attr
+        else:
+            return False
+        if resolved is not None:
+            return self.kind(resolved, seen) is Kind.EXCEPTION
+        return last.endswith(_EXCEPTION_SUFFIXES)
+
+
+def _index(library: Library) -> Library:
+    resolver = _Resolver(library.modules)
+    public: dict[str, set[str]] = {}
+    for module in sorted(library.modules):
+        if library.modules[module].is_private:
+            continue
+        for name in resolver.public_names(module):
+            canonical = resolver.resolve(module, name)
+            if canonical is not None:
+                public.setdefault(canonical, set()).add(f"{module}.{name}")
+    for module, info in library.modules.items():
+        for name in info.definitions:
+            canonical = f"{module}.{name}"
+            paths = public.get(canonical, set())
+            ranked = tuple(sorted(paths, key=functools.partial(_rank, home=module)))
+            found = LibraryCallable(canonical, resolver.kind(canonical), ranked)
+            library.callables[canonical] = found
+    for found in library.callables.values():
+        for spelling in found.spellings:
+            library.by_spelling.setdefault(spelling, found)
+    return library
+
+
+def _rank(path: str, home: str) -> tuple[int, int, str]:
+    """Fewest dots first; then a module that contains the defining one; then alphabetical."""
+    module = path.rpartition(".")[0]
+    contains = home == module or home.startswith(module + ".")
+    return path.count("."), 0 if contains else 1, path
