@@ -170,3 +170,27 @@ def test_a_library_that_is_not_one_exits_2(tmp_path: Path, capsys: pytest.Captur
     assert main(["extract", "--library", str(tmp_path / "nope"), str(empty), "-o", str(tmp_path / "s")]) == 2
     assert main(["extract", str(empty), "-o", str(tmp_path / "s")]) == 2
     assert "--library PATH" in capsys.readouterr().err
+
+
+def test_check_counts_aliases_and_reports_a_taken_one(
+    tmp_path: Path, consumer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    assert extract(store, str(consumer)) == 0
+    capsys.readouterr()
+    assert main(["check", "--strict", str(store)]) == 0
+    # Widget 2, ReError 1, make_engine 2 (relib.core.make_engine, relib.api.create), deep_function 3
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == "4 pages, 4 callables, 8 aliases, 4 examples: 0 errors, 0 warnings"
+    )
+    engine = store / "relib-make-engine-examples.markdown"
+    engine.write_text(engine.read_text().replace("aliases: ", "aliases: relib.sub.Widget, "))
+    assert main(["check", "--strict", str(store)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    widget = store / "relib-widget-examples.markdown"
+    assert lines[0] == (  # the first page in store order keeps the name
+        f"{widget}:1: warning: alias relib.sub.Widget of relib.Widget is already taken by {engine}; "
+        "ignored here [duplicate]"
+    )
+    assert lines[-1] == "4 pages, 4 callables, 8 aliases, 4 examples: 0 errors, 1 warning"
