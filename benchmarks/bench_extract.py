@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [CallableName.parse(name) for name in arguments.callables or DJANGO_CALLABLES]
     library: list[LibraryCallable] = []
     if arguments.library:  # read once, outside the timings
-        library = read_library(Source.open(arguments.library)).public()
+        library = read_library(arguments.library).public()
         names = [CallableName.parse(item.name) for item in library]
     if arguments.child:
         child(arguments.child, arguments.source, names, library)

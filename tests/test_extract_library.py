@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sphinx_codeexamples.extract.library import Library, read_library
-from sphinx_codeexamples.extract.sources import Source
 from sphinx_codeexamples.model import CallableName, Kind, Page, PageMeta
 from sphinx_codeexamples.store import render_page
 from sphinx_codeexamples.store.reader import parse_page
@@ -20,7 +19,7 @@ RELIB = Path(__file__).parent / "packages" / "relib" / "relib"
 
 @pytest.fixture(scope="module")
 def relib() -> Library:
-    return read_library(Source.open(str(RELIB)))
+    return read_library(str(RELIB))
 
 
 def _names(library: Library, canonical: str) -> tuple[str, ...]:
@@ -123,7 +122,7 @@ def test_an_sdist_with_a_src_layout_and_tests(tmp_path: Path) -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-    library = read_library(Source.open(str(archive_path)))
+    library = read_library(str(archive_path))
     assert library.packages == ("relib",)
     assert library.find("relib.sub.widgets.Widget") is library.find("relib.Widget")
 
@@ -134,9 +133,9 @@ def test_a_wheel(tmp_path: Path) -> None:
         for path, data in _files().items():
             archive.writestr(path, data)
         archive.writestr("relib-1.0.dist-info/METADATA", "Name: relib\nVersion: 1.0\n")
-    library = read_library(Source.open(str(wheel)))
+    library = read_library(str(wheel))
     assert {found.name for found in library.public()} == {
-        found.name for found in read_library(Source.open(str(RELIB))).public()
+        found.name for found in read_library(str(RELIB)).public()
     }
 
 
@@ -146,7 +145,7 @@ def test_a_file_that_does_not_parse_is_left_out(tmp_path: Path) -> None:
     (package / "__init__.py").write_text("from .good import ok\nfrom .bad import nope\n")
     (package / "good.py").write_text("def ok():\n    pass\n")
     (package / "bad.py").write_text("def nope(:\n")
-    library = read_library(Source.open(str(package)))
+    library = read_library(str(package))
     assert [found.name for found in library.public()] == ["broken.ok"]
 
 
@@ -165,3 +164,12 @@ def test_an_exception_page_reads_right_and_round_trips() -> None:
     )
     again, _ = parse_page(render_page(page), "x.markdown")  # no slug nor examples: not the point here
     assert again is not None and again.kind is Kind.EXCEPTION and again.aliases == page.aliases
+
+
+def test_a_single_module_file(tmp_path: Path) -> None:
+    module = tmp_path / "solo.py"
+    module.write_text("class Thing:\n    pass\n\n\ndef _hidden():\n    pass\n\n\nmake = Thing\n")
+    library = read_library(str(module))
+    assert [(found.name, found.kind, found.aliases) for found in library.public()] == [
+        ("solo.Thing", Kind.CLASS, ("solo.make",))
+    ]

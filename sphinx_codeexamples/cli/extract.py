@@ -48,9 +48,12 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--library",
+        dest="libraries",
+        action="append",
+        default=[],
         metavar="PATH",
-        help="the library whose callables are looked for: its package directory, sdist or wheel "
-        "(read, never imported)",
+        help="a library whose callables are looked for: its package directory, sdist or wheel, or a "
+        "module's .py file (read, never imported; repeatable)",
     )
     parser.add_argument("-o", "--output", required=True, metavar="STORE_DIR", help="the store directory")
     parser.add_argument(
@@ -121,21 +124,21 @@ class _Progress:
 
 
 def _library_targets(
-    library: Library, names: list[CallableName]
+    libraries: list[Library], names: list[CallableName]
 ) -> tuple[list[CallableName], list[LibraryCallable], list[str]]:
-    """The targets, the library's callables among them, and the names the library does not know.
+    """The targets, the libraries' callables among them, and the names no library knows.
 
     No *names*: every public callable. Otherwise each name, in whatever spelling,
-    becomes its callable's page name; a name the library does not know stays as given.
+    becomes its callable's page name; a name no library knows stays as given.
     """
     if not names:
-        known = library.public()
+        known = [item for library in libraries for item in library.public()]
         return [CallableName.parse(item.name) for item in known], known, []
     targets: list[CallableName] = []
     known = []
     unknown = []
     for name in names:
-        item = library.find(name.dotted)
+        item = next(filter(None, (library.find(name.dotted) for library in libraries)), None)
         if item is None:
             unknown.append(name.dotted)
             target = name
@@ -149,20 +152,23 @@ def _library_targets(
 
 
 def run(arguments: argparse.Namespace) -> int:
-    names = _callables(arguments.callables, library=arguments.library is not None)
+    names = _callables(arguments.callables, library=bool(arguments.libraries))
     if isinstance(names, str):
         return _error(names)
     known: list[LibraryCallable] = []
-    if arguments.library is not None:
-        try:
-            library = read_library(Source.open(arguments.library))
-        except SourceError as error:
-            return _error(f"--library {error}")
-        if not library.modules:
-            return _error(f"--library {arguments.library}: no Python package found")
-        names, known, unknown = _library_targets(library, names)
+    if arguments.libraries:
+        libraries = []
+        for location in arguments.libraries:
+            try:
+                library = read_library(location)
+            except SourceError as error:
+                return _error(f"--library {error}")
+            if not library.modules:
+                return _error(f"--library {location}: no Python package found")
+            libraries.append(library)
+        names, known, unknown = _library_targets(libraries, names)
+        packages = ", ".join(package for library in libraries for package in library.packages)
         for dotted in unknown:
-            packages = ", ".join(library.packages)
             print(
                 f"warning: {dotted} is not a callable of {packages}; looked for as spelled", file=sys.stderr
             )

@@ -1,6 +1,7 @@
 """A library's public callables and every public name they go by, read statically.
 
-The library's files are parsed with :mod:`ast`, never imported. Each module
+The library (a package directory, an sdist, a wheel, or one module's ``.py``
+file) is parsed with :mod:`ast`, never imported. Each module
 gives its top-level definitions (``def``, ``class``, also under a top-level
 ``if``/``try``), the names its imports bind (``from .session import Session``,
 ``import a.b as c``), its star imports, plain aliases (``Alias = Name``) and
@@ -20,7 +21,8 @@ its names without a leading ``_``.
 
 The name a page is filed under (:attr:`LibraryCallable.name`) is the public
 name with the fewest dots; among equals, the one whose module contains the
-defining module (the nearest package), then the alphabetically first. A
+defining module (the nearest package), then the one that keeps the name it
+is defined by, then the alphabetically first. A
 callable without a public name (defined in a private module and never
 re-exported) is not public; it can still be asked for by name.
 
@@ -35,12 +37,13 @@ import ast
 import builtins
 import functools
 import importlib.util
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..model import Kind
-from .sources import Source
+from .sources import Source, SourceError
 
 _EXCLUDED_TOPS = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "scripts"})
 _BUILTIN_EXCEPTIONS = frozenset(
@@ -128,13 +131,28 @@ class Library:
         return self.callables.get(canonical) if canonical else None
 
 
-def read_library(source: Source) -> Library:
-    """Read the packages of *source* (a package directory, an sdist or a wheel)."""
+def read_library(location: str) -> Library:
+    """Read the packages of a package directory, an sdist or a wheel, or one module's ``.py`` file.
+
+    Raises :class:`~.sources.SourceError` when *location* cannot be read.
+    """
+    if location.endswith(".py") and os.path.isfile(location):
+        try:
+            with open(location, "rb") as stream:
+                data = stream.read()
+        except OSError as error:
+            raise SourceError(f"{location}: cannot read: {error.strerror}") from error
+        stem = os.path.basename(location)[:-3]
+        return _read({f"{stem}.py": data}, {f"{stem}.py": (stem, False)})
+    source = Source.open(location)
     files: dict[str, bytes] = {}
     for file in source.files():
         if file.is_python and file.data is not None:
             files.setdefault(file.path, file.data)
-    named = _module_names(files, source.fallback_name if source.kind == "directory" else "")
+    return _read(files, _module_names(files, source.fallback_name if source.kind == "directory" else ""))
+
+
+def _read(files: Mapping[str, bytes], named: Mapping[str, tuple[str, bool]]) -> Library:
     modules: dict[str, _Module] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -444,7 +462,7 @@ def _index(library: Library) -> Library:
         for name in info.definitions:
             canonical = f"{module}.{name}"
             paths = public.get(canonical, set())
-            ranked = tuple(sorted(paths, key=functools.partial(_rank, home=module)))
+            ranked = tuple(sorted(paths, key=functools.partial(_rank, canonical=canonical)))
             found = LibraryCallable(canonical, resolver.kind(canonical), ranked)
             library.callables[canonical] = found
     for found in library.callables.values():
@@ -453,8 +471,10 @@ def _index(library: Library) -> Library:
     return library
 
 
-def _rank(path: str, home: str) -> tuple[int, int, str]:
-    """Fewest dots first; then a module that contains the defining one; then alphabetical."""
-    module = path.rpartition(".")[0]
+def _rank(path: str, canonical: str) -> tuple[int, bool, bool, str]:
+    """Fewest dots first; then a module that contains the defining one; then the name it is
+    defined by (not a renaming); then alphabetical."""
+    module, _, name = path.rpartition(".")
+    home, _, defined = canonical.rpartition(".")
     contains = home == module or home.startswith(module + ".")
-    return path.count("."), 0 if contains else 1, path
+    return path.count("."), not contains, name != defined, path
