@@ -145,11 +145,18 @@ def read_library(location: str) -> Library:
         stem = os.path.basename(location)[:-3]
         return _read({f"{stem}.py": data}, {f"{stem}.py": (stem, False)})
     source = Source.open(location)
+    files = _python_files(source)
+    if not files and source.git is not None:  # a folder that its enclosing git checkout does not track
+        files = _python_files(Source(location, "directory"))
+    return _read(files, _module_names(files, source.fallback_name if source.kind == "directory" else ""))
+
+
+def _python_files(source: Source) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for file in source.files():
         if file.is_python and file.data is not None:
             files.setdefault(file.path, file.data)
-    return _read(files, _module_names(files, source.fallback_name if source.kind == "directory" else ""))
+    return files
 
 
 def _read(files: Mapping[str, bytes], named: Mapping[str, tuple[str, bool]]) -> Library:
