@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -173,3 +174,13 @@ def test_a_single_module_file(tmp_path: Path) -> None:
     assert [(found.name, found.kind, found.aliases) for found in library.public()] == [
         ("solo.Thing", Kind.CLASS, ("solo.make",))
     ]
+
+
+def test_a_package_folder_that_its_git_checkout_does_not_track(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "tracked.py").write_text("x = 1\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "tracked.py"], check=True)
+    package = tmp_path / "lib" / "untracked"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("def hello():\n    pass\n")
+    assert [found.name for found in read_library(str(package)).public()] == ["untracked.hello"]
