@@ -1,12 +1,9 @@
 """A library's public callables and every public name they go by, read statically.
 
 The library (a package directory, an sdist, a wheel, or one module's ``.py``
-file) is parsed with :mod:`ast`, never imported. Each module
-gives its top-level definitions (``def``, ``class``, also under a top-level
-``if``/``try``), the names its imports bind (``from .session import Session``,
-``import a.b as c``), its star imports, plain aliases (``Alias = Name``) and
-``__all__`` in its literal forms (``=``, ``+=``, ``.extend``, ``.append``,
-lists and tuples, ``other.__all__`` and ``+`` of those).
+file) is parsed with :mod:`ast`, never imported; :mod:`.modules` reads each
+module's definitions, imports, star imports and ``__all__``, and this module
+follows the names from module to module.
 
 A callable's identity is where it is defined: ``<defining module>.<name>``, its
 *canonical* name. Its *public* names are ``<module>.<name>`` for every public
@@ -22,9 +19,9 @@ its names without a leading ``_``.
 The name a page is filed under (:attr:`LibraryCallable.name`) is the public
 name with the fewest dots; among equals, the one whose module contains the
 defining module (the nearest package), then the one that keeps the name it
-is defined by, then the alphabetically first. A
-callable without a public name (defined in a private module and never
-re-exported) is not public; it can still be asked for by name.
+is defined by, then the alphabetically first. A callable without a public name
+(defined in a private module and never re-exported) is not public; it can
+still be asked for by name.
 
 Not seen: names bound by code that runs (``globals()``, lazy PEP 562
 ``__getattr__``), stubs (``.pyi``) and methods; ``codeexamples_aliases``
@@ -39,10 +36,11 @@ import functools
 import importlib.util
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from ..model import Kind
+from .modules import ModuleInfo, read_module
 from .sources import Source, SourceError
 
 _EXCLUDED_TOPS = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "scripts"})
@@ -84,36 +82,12 @@ class LibraryCallable:
         return tuple(rest)
 
 
-@dataclass(frozen=True)
-class _Import:
-    """A name bound to ``module.name`` (``name`` None: to the module itself)."""
-
-    module: str
-    name: str | None
-    explicit: bool = False  # ``import x as x`` / ``from a import x as x``
-
-
-@dataclass
-class _Module:
-    name: str
-    is_package: bool
-    definitions: dict[str, Kind] = field(default_factory=dict)
-    bases: dict[str, tuple[ast.expr, ...]] = field(default_factory=dict)
-    imports: dict[str, _Import] = field(default_factory=dict)
-    stars: list[str] = field(default_factory=list)
-    all: list[str | _Import] | None = None  # names, or another module's __all__
-
-    @property
-    def is_private(self) -> bool:
-        return any(part.startswith("_") for part in self.name.split("."))
-
-
 @dataclass
 class Library:
     """The modules of a library and its callables, indexed by every spelling."""
 
     packages: tuple[str, ...]
-    modules: dict[str, _Module]
+    modules: dict[str, ModuleInfo]
     callables: dict[str, LibraryCallable] = field(default_factory=dict)  # by canonical name
     by_spelling: dict[str, LibraryCallable] = field(default_factory=dict)
 
@@ -160,7 +134,7 @@ def _python_files(source: Source) -> dict[str, bytes]:
 
 
 def _read(files: Mapping[str, bytes], named: Mapping[str, tuple[str, bool]]) -> Library:
-    modules: dict[str, _Module] = {}
+    modules: dict[str, ModuleInfo] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for path, (module, is_package) in named.items():
@@ -170,7 +144,7 @@ def _read(files: Mapping[str, bytes], named: Mapping[str, tuple[str, bool]]) -> 
                 tree = ast.parse(importlib.util.decode_source(files[path]), filename=path)
             except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError):
                 continue
-            modules[module] = _read_module(tree, module, is_package)
+            modules[module] = read_module(tree, module, is_package)
     packages = tuple(sorted({name.partition(".")[0] for name in modules}))
     return _index(Library(packages, modules))
 
@@ -209,151 +183,13 @@ def _module_names(files: Iterable[str], root_name: str) -> dict[str, tuple[str, 
     return named
 
 
-# -- one module ---------------------------------------------------------------------------------
-
-
-def _read_module(tree: ast.Module, name: str, is_package: bool) -> _Module:
-    module = _Module(name, is_package)
-    for node in _top_level(tree.body):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            module.definitions.setdefault(node.name, Kind.FUNCTION)
-        elif isinstance(node, ast.ClassDef):
-            module.definitions.setdefault(node.name, Kind.CLASS)
-            module.bases.setdefault(node.name, tuple(node.bases))
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    module.imports[alias.asname] = _Import(alias.name, None, alias.asname == alias.name)
-        elif isinstance(node, ast.ImportFrom):
-            _read_from(module, node)
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
-            _read_assignment(module, node)
-    return module
-
-
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements of a module body, those under a top-level ``if`` or ``try`` included."""
-    for node in body:
-        yield node
-        if isinstance(node, ast.If):
-            yield from _top_level([*node.body, *node.orelse])
-        elif isinstance(node, ast.Try):
-            handlers = [statement for handler in node.handlers for statement in handler.body]
-            yield from _top_level([*node.body, *handlers, *node.orelse, *node.finalbody])
-
-
-def _read_from(module: _Module, node: ast.ImportFrom) -> None:
-    base = _absolute(module, node.level, node.module)
-    if base is None:
-        return
-    for alias in node.names:
-        if alias.name == "*":
-            module.stars.append(base)
-        else:
-            bound = alias.asname or alias.name
-            module.imports[bound] = _Import(base, alias.name, alias.asname == alias.name)
-
-
-def _absolute(module: _Module, level: int, name: str | None) -> str | None:
-    if level == 0:
-        return name
-    parts = module.name.split(".")
-    if not module.is_package:
-        parts = parts[:-1]
-    if level - 1 >= len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, name] if name else base)
-
-
-def _read_assignment(module: _Module, node: ast.stmt) -> None:
-    """``__all__`` in its literal forms, and ``Alias = Name`` / ``Alias = module.Name``."""
-    if isinstance(node, ast.Expr):  # __all__.extend([...]) / __all__.append("x")
-        call = node.value
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and _is_all(call.func.value)
-            and call.func.attr in ("extend", "append")
-            and len(call.args) == 1
-        ):
-            argument = call.args[0]
-            items = (
-                _names_of(module, argument)
-                if call.func.attr == "extend"
-                else _names_of(module, ast.List(elts=[argument]))
-            )
-            module.all = [*(module.all or []), *items]
-        return
-    if isinstance(node, ast.AugAssign):
-        if _is_all(node.target) and isinstance(node.op, ast.Add):
-            module.all = [*(module.all or []), *_names_of(module, node.value)]
-        return
-    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
-        return
-    value = node.value
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    for target in targets:
-        if _is_all(target):
-            module.all = _names_of(module, value)
-        elif isinstance(target, ast.Name):
-            alias = _alias_of(module, value)
-            if alias is not None:
-                module.imports[target.id] = replace(alias, explicit=True)  # an assignment defines a name
-            elif target.id not in module.definitions:
-                module.imports.pop(target.id, None)  # rebound to something else
-
-
-def _is_all(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "__all__"
-
-
-def _names_of(module: _Module, node: ast.expr) -> list[str | _Import]:
-    """The names of an ``__all__`` value: string lists and tuples (``*`` included), ``__all__``,
-    ``m.__all__``, and sums of those."""
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        names: list[str | _Import] = []
-        for item in node.elts:
-            if isinstance(item, ast.Constant) and isinstance(item.value, str):
-                names.append(item.value)
-            elif isinstance(item, ast.Starred):
-                names.extend(_names_of(module, item.value))
-        return names
-    if _is_all(node):
-        return list(module.all or [])
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return [*_names_of(module, node.left), *_names_of(module, node.right)]
-    if isinstance(node, ast.Attribute) and node.attr == "__all__" and isinstance(node.value, ast.Name):
-        bound = module.imports.get(node.value.id)
-        if bound is not None:
-            target = bound.module if bound.name is None else f"{bound.module}.{bound.name}"
-            return [_Import(target, None)]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple"):
-        return _names_of(module, node.args[0]) if len(node.args) == 1 else []
-    return []
-
-
-def _alias_of(module: _Module, value: ast.expr) -> _Import | None:
-    """What ``X = value`` binds X to when *value* is a name or ``module.name``."""
-    if isinstance(value, ast.Name):
-        if value.id in module.definitions:
-            return _Import(module.name, value.id)
-        return module.imports.get(value.id)
-    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
-        bound = module.imports.get(value.value.id)
-        if bound is not None:
-            target = bound.module if bound.name is None else f"{bound.module}.{bound.name}"
-            return _Import(target, value.attr)
-    return None
-
-
 # -- across modules -------------------------------------------------------------------------------
 
 
 class _Resolver:
     """Follows names from module to module; every chain ends at a cycle or an unknown module."""
 
-    def __init__(self, modules: Mapping[str, _Module]) -> None:
+    def __init__(self, modules: Mapping[str, ModuleInfo]) -> None:
         self.modules = modules
         self._exported: dict[str, frozenset[str]] = {}
 
@@ -403,7 +239,7 @@ class _Resolver:
         self._exported[module] = frozenset(names)
         return self._exported[module]
 
-    def _all(self, info: _Module, seen: frozenset[str]) -> set[str]:
+    def _all(self, info: ModuleInfo, seen: frozenset[str]) -> set[str]:
         names: set[str] = set()
         for item in info.all or ():
             if isinstance(item, str):
@@ -438,7 +274,7 @@ class _Resolver:
                 return Kind.EXCEPTION
         return kind
 
-    def _is_exception(self, info: _Module, base: ast.expr, seen: frozenset[str]) -> bool:
+    def _is_exception(self, info: ModuleInfo, base: ast.expr, seen: frozenset[str]) -> bool:
         if isinstance(base, ast.Name):
             resolved = self.resolve(info.name, base.id)
             if resolved is None and base.id not in info.imports and base.id in _BUILTIN_EXCEPTIONS:
