@@ -99,10 +99,9 @@ class CallableExampleDirective(SphinxDirective):
         return parent is None or isinstance(parent, nodes.section | nodes.document)
 
     def _load(self, dotted: str) -> Page | None:
-        index = self.domain.index
-        entry = index.lookup(dotted)
+        entry = self.domain.lookup(dotted)
         if entry is None:
-            known = sorted({*index.by_name, *index.aliases})
+            known = sorted(self.domain.known_names())
             close = difflib.get_close_matches(dotted, known, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")

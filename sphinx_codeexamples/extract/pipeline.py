@@ -23,8 +23,9 @@ from ..store.index import is_inside
 from .finder import FileUses, Targets, find_uses, first_line, module_name
 from .gitinfo import file_url
 from .hunks import CONTEXT, build_code
+from .library import LibraryCallable
 from .metadata import ProjectMeta, project_meta
-from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
+from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
 from .sources import Source, SourceFile
 
 FIRST_SORTORDER = 500_000_000
@@ -91,7 +92,12 @@ class SourceResult:
 
 @dataclass
 class Scan:
-    """Everything found in all sources."""
+    """Everything found in all sources.
+
+    ``library`` holds what a library's source says about some targets (by page
+    name); ``spellings`` maps each of their names to the page name, so that a
+    use through any spelling counts for the one callable.
+    """
 
     targets: list[CallableName]
     results: list[SourceResult] = field(default_factory=list)
@@ -99,9 +105,14 @@ class Scan:
     reexports: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
     warnings: list[str] = field(default_factory=list)
+    library: dict[str, LibraryCallable] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)
 
     def kind(self, dotted: str) -> Kind:
-        """Class or function when the definition was seen (following re-exports), else callable."""
+        """The library's kind; else class or function when the definition was seen in a scanned
+        source (following re-exports); else callable."""
+        if dotted in self.library:
+            return self.library[dotted].kind
         seen: set[str] = set()
         current: str | None = dotted
         while current is not None and current not in seen:
@@ -121,10 +132,21 @@ def scan(
     context: int = CONTEXT,
     prefilter: bool = True,
     progress: Progress | None = None,
+    library: Sequence[LibraryCallable] = (),
 ) -> Scan:
-    """Find the uses of *targets* in every Python file of *sources*."""
+    """Find the uses of *targets* in every Python file of *sources*.
+
+    *library* describes targets (by their page name, :attr:`LibraryCallable.name`):
+    every spelling of theirs is looked for and counts for the target.
+    """
     result = Scan(list(targets))
-    finder_targets = Targets.of(name.dotted for name in targets)
+    wanted = {name.dotted for name in targets}
+    for item in library:
+        if item.name in wanted:
+            result.library[item.name] = item
+            for spelling in item.spellings:
+                result.spellings.setdefault(spelling, item.name)
+    finder_targets = Targets.of(wanted | set(result.spellings))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
         for source in sources:
@@ -205,6 +227,9 @@ def _scan_file(
         scan.reexports.setdefault(name, origin)
     if not found.uses:
         return {}
+    uses: dict[str, set[int]] = {}
+    for target, marked in found.uses.items():  # every spelling of a callable counts for its page
+        uses.setdefault(scan.spellings.get(target, target), set()).update(marked)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -214,7 +239,7 @@ def _scan_file(
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     ]
     result = {}
-    for target, marked in found.uses.items():
+    for target, marked in uses.items():
         name = target.rpartition(".")[2]
         result[target] = (marked, build_code(lines, marked, name, blocks, context=context))
     return result
@@ -268,22 +293,30 @@ def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: in
     :func:`limit_examples`); examples of projects not scanned stay as they are.
     """
     os.makedirs(store, exist_ok=True)
-    wanted = {name.dotted for name in scan.targets}
-    existing, taken, next_order = _read_store(store, wanted)
+    wanted = {name.dotted for name in scan.targets} | set(scan.spellings)
+    pages, taken, next_order = _read_store(store, wanted)
+    # a page filed under another spelling of a callable is its page, unless one has its name
+    existing = dict(pages)
+    for dotted, stored in pages.items():
+        existing.setdefault(scan.spellings.get(dotted, dotted), stored)
     examples = found_examples(scan, ref)
     scanned = {project_key(result.project) for result in scan.results}
     outcome = Written()
     for name in sorted(scan.targets):
         dotted = name.dotted
         found = limit_examples(examples.get(dotted, []), max_examples)
+        known = scan.library.get(dotted)
         page = update_page(existing[dotted], found, scanned) if dotted in existing else None
         if page is None:
             if not found:
                 outcome.without_uses.append(dotted)
                 continue
             path = _new_path(store, name, taken)
-            page = new_page(path, name, scan.kind(dotted), found, str(next_order))
+            aliases = known.aliases if known else ()
+            page = new_page(path, name, scan.kind(dotted), found, str(next_order), aliases)
             next_order += SORTORDER_STEP
+        elif known is not None:
+            page = refresh_names(page, known.kind, known.spellings)
         if not page.examples:
             outcome.without_uses.append(dotted)
             continue
