@@ -119,6 +119,7 @@ def _sentences_with_project() -> dict[Kind, str]:
     return {
         Kind.CALLABLE: _("`{name}` is a callable within the `{module}` module of the {project} project."),
         Kind.CLASS: _("`{name}` is a class within the `{module}` module of the {project} project."),
+        Kind.EXCEPTION: _("`{name}` is an exception within the `{module}` module of the {project} project."),
         Kind.FUNCTION: _("`{name}` is a function within the `{module}` module of the {project} project."),
         Kind.CONSTANT: _("`{name}` is a constant within the `{module}` module of the {project} project."),
         Kind.MODULE: _("`{name}` is a module within the `{module}` module of the {project} project."),
@@ -130,6 +131,7 @@ def _sentences() -> dict[Kind, str]:
     return {
         Kind.CALLABLE: _("`{name}` is a callable within the `{module}` module."),
         Kind.CLASS: _("`{name}` is a class within the `{module}` module."),
+        Kind.EXCEPTION: _("`{name}` is an exception within the `{module}` module."),
         Kind.FUNCTION: _("`{name}` is a function within the `{module}` module."),
         Kind.CONSTANT: _("`{name}` is a constant within the `{module}` module."),
         Kind.MODULE: _("`{name}` is a module within the `{module}` module."),
