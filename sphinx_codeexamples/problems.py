@@ -131,6 +131,13 @@ class ProblemCode(str, enum.Enum):
         "far below); the page still loads, but such a blurb or intro is shown as plain text instead of "
         "being parsed as Markdown. Reported at the first such line or at the example's heading.",
     )
+    COVERAGE = (
+        "coverage",
+        Severity.WARNING,
+        "Only with ``codeexamples_coverage = True``: a documented Python callable (an ``autodoc`` or "
+        "hand-written ``py:`` entry) that shows no examples, located at the entry, or a store callable "
+        "that no API entry and no page of the build shows, located at its store file.",
+    )
     OUTSIDE_STORE = (
         "outside-store",
         Severity.ERROR,

@@ -19,6 +19,7 @@ from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.util.nodes import make_refnode
 
 from ..store import StoreIndex
+from ..store.index import IndexEntry as StoreEntry
 from .config import Settings
 from .role import CallableExampleRole
 
@@ -100,6 +101,7 @@ class CodeExamplesDomain(Domain):
         "shown": {},  # docname -> list[ShownCallable]
         "lookups": {},  # docname -> set of dotted names the document asked for
         "references": {},  # docname -> set of dotted names its roles link to
+        "api": {},  # docname -> list of autodoc.ApiEntry (Python entries and what they showed)
         "settings": Settings(),
         "index": StoreIndex((), {}, ()),
         "targets": {},  # dotted -> Target as the last build saw them (main process only)
@@ -122,12 +124,21 @@ class CodeExamplesDomain(Domain):
         return self.data.setdefault("references", {})  # type: ignore[no-any-return]
 
     @property
+    def api_entries(self) -> dict[str, list[Any]]:
+        """docname -> the Python entries it documents (:class:`.autodoc.ApiEntry`)."""
+        return self.data.setdefault("api", {})  # type: ignore[no-any-return]
+
+    @property
     def settings(self) -> Settings:
         return self.data["settings"]  # type: ignore[no-any-return]
 
     @property
     def index(self) -> StoreIndex:
         return self.data["index"]  # type: ignore[no-any-return]
+
+    def lookup(self, dotted: str) -> StoreEntry | None:
+        """The store page for *dotted*, spelled any way the build knows (the one entry point)."""
+        return self.index.lookup(dotted)
 
     # -- recording (while reading) ------------------------------------------------
 
@@ -136,6 +147,9 @@ class CodeExamplesDomain(Domain):
 
     def note_reference(self, docname: str, dotted: str) -> None:
         self.references.setdefault(docname, set()).add(dotted)
+
+    def note_api_entry(self, docname: str, entry: Any) -> None:
+        self.api_entries.setdefault(docname, []).append(entry)
 
     def note_shown(self, record: ShownCallable) -> None:
         self.shown.setdefault(record.docname, []).append(record)
@@ -146,6 +160,7 @@ class CodeExamplesDomain(Domain):
             self._derived = None
         self.lookups.pop(docname, None)
         self.references.pop(docname, None)
+        self.api_entries.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -155,6 +170,8 @@ class CodeExamplesDomain(Domain):
                 self.lookups[docname] = otherdata["lookups"][docname]
             if docname in otherdata.get("references", {}):
                 self.references[docname] = otherdata["references"][docname]
+            if docname in otherdata.get("api", {}):
+                self.api_entries[docname] = otherdata["api"][docname]
         self._derived = None
 
     # -- derived maps (computed once, dropped when the records change) ------------

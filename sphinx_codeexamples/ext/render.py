@@ -58,7 +58,7 @@ def render_example(page: Page, example: Example, policy: LinkPolicy, options: Re
         blurb.extend(markdown_to_nodes(example.blurb, policy))
         section += blurb
     section += _source_link(example, policy)
-    section.extend(_code(example, options))
+    section.extend(code_nodes(example, options))
     return section
 
 
@@ -74,7 +74,8 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
     return paragraph
 
 
-def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
+def code_nodes(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
+    """The example's code: one literal block per hunk, a short note per elision."""
     rendered: list[nodes.Node] = []
     for part in example.code:
         if isinstance(part, Elision):
