@@ -348,6 +348,18 @@ def _insertion_index(content: addnodes.desc_content) -> int:
 # -- the event handler ------------------------------------------------------------
 
 
+def _location(desc: addnodes.desc, content: addnodes.desc_content, document: str) -> tuple[str, int | None]:
+    """Where an entry is written: its signature's line in a hand-written directive; for autodoc
+    (whose signatures have no source) the docstring, as Sphinx's own warnings say it."""
+    signature = desc.children[0]
+    if isinstance(signature, nodes.Element) and signature.source:
+        return signature.source, signature.line
+    for node in content.findall(nodes.Element):
+        if node.source:
+            return node.source, node.line
+    return document, None
+
+
 def on_object_description_transform(
     app: Sphinx, domain: str, objtype: str, contentnode: addnodes.desc_content
 ) -> None:
@@ -377,10 +389,9 @@ def on_object_description_transform(
         page = entry.load()
         if page is not None and not excluded(page.names, settings.autodoc_exclude):
             pages.append(page)
-    signature = desc.children[0]
     with_examples = tuple(page.dotted for page in pages if any(example.hunks for example in page.examples))
-    source = signature.source or env.doc2path(docname)
-    ours.note_api_entry(docname, ApiEntry(names[0], objtype, with_examples, str(source), signature.line))
+    source, line = _location(desc, contentnode, str(env.doc2path(docname)))
+    ours.note_api_entry(docname, ApiEntry(names[0], objtype, with_examples, source, line))
     if not settings.autodoc:
         return
     block = api_block(pages, settings.autodoc_max, settings.autodoc_more, settings.base_url, docname)
@@ -390,7 +401,7 @@ def on_object_description_transform(
         ours.note_reference(docname, page.dotted)
     for node in block:
         for element in node.findall(nodes.Element):
-            element.source, element.line = signature.source, signature.line
+            element.source, element.line = source, line
     contentnode.insert(_insertion_index(contentnode), block)
 
 
