@@ -360,6 +360,31 @@ def _location(desc: addnodes.desc, content: addnodes.desc_content, document: str
     return document, None
 
 
+def _pages_for(env: BuildEnvironment, ours: CodeExamplesDomain, names: list[str]) -> list[Page]:
+    """The store pages of an entry's *names* (and its members' other spellings), each once.
+
+    Every name asked for is noted, found or not: a page for it, added later,
+    re-reads this document.
+    """
+    docname = env.docname
+    patterns = ours.settings.autodoc_exclude
+
+    def lookup(name: str) -> StoreEntry | None:
+        ours.note_lookup(docname, name)
+        return ours.lookup(name)
+
+    pages: list[Page] = []
+    for name in [*names, *member_store_spellings(names, lookup)]:
+        entry = lookup(name)
+        if entry is None or entry.name is None or any(page.dotted == entry.name for page in pages):
+            continue
+        env.note_dependency(entry.path)
+        page = entry.load()
+        if page is not None and not excluded(page.names, patterns):
+            pages.append(page)
+    return pages
+
+
 def on_object_description_transform(
     app: Sphinx, domain: str, objtype: str, contentnode: addnodes.desc_content
 ) -> None:
@@ -377,18 +402,7 @@ def on_object_description_transform(
     if not names or excluded(names, settings.autodoc_exclude):
         return
     docname = env.docname
-    pages: list[Page] = []
-    if objtype not in ("class", "exception"):
-        names += member_store_spellings(names, ours.lookup)
-    for name in names:
-        ours.note_lookup(docname, name)
-        entry = ours.lookup(name)
-        if entry is None or entry.name is None or any(page.dotted == entry.name for page in pages):
-            continue
-        env.note_dependency(entry.path)
-        page = entry.load()
-        if page is not None and not excluded(page.names, settings.autodoc_exclude):
-            pages.append(page)
+    pages = _pages_for(env, ours, names)
     with_examples = tuple(page.dotted for page in pages if any(example.hunks for example in page.examples))
     source, line = _location(desc, contentnode, str(env.doc2path(docname)))
     ours.note_api_entry(docname, ApiEntry(names[0], objtype, with_examples, source, line))
