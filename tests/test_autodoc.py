@@ -133,7 +133,15 @@ def test_compact_rendering_and_rank(make_app: MakeApp, src: Path) -> None:
     shown = [child for child in area.find_all("div", class_="codeexamples-api-example", recursive=False)]
     assert [projects(item) for item in shown] == [["alpha"]]
     # one per project (smallest first) before a second from the same project
-    assert projects(details) == ["gamma", "beta", "alpha"]
+    assert projects(details) == ["beta", "gamma", "alpha"]
+    # an API entry shows the enclosing item of the first use; the file's other uses are counted
+    beta = details.find("div", class_="codeexamples-api-example")
+    assert len(beta.select("div.highlight")) == 1
+    assert "# beta tiles" not in beta.get_text()
+    assert (
+        beta.find("p", class_="codeexamples-elision").get_text()
+        == "\N{VERTICAL ELLIPSIS} used in 1 more place of this file"
+    )
     first = shown[0].find("p", class_="codeexamples-provenance")
     assert first.get_text() == "From alpha: alpha/quick.py, line 4 (licence)"
     links = [a["href"] for a in first.find_all("a")]
@@ -160,7 +168,7 @@ def test_max_and_more(make_app: MakeApp, src: Path) -> None:
     app = build(make_app, src, confoverrides={"codeexamples_autodoc_max": 2, "codeexamples_autodoc_more": 0})
     area = block(entry(soup(Path(app.outdir) / "api.html"), "shapes.geometry.area"))
     assert area is not None and area.find("details") is None
-    assert projects(area) == ["alpha", "gamma"]
+    assert projects(area) == ["alpha", "beta"]
 
 
 def test_off_by_default(make_app: MakeApp, src: Path) -> None:
@@ -356,7 +364,7 @@ def test_incremental_store_changes(make_app: MakeApp, src: Path, parallel: int) 
     # the documents not read are still right
     api = soup(outdir / "api.html")
     area = block(entry(api, "shapes.geometry.area"))
-    assert area is not None and projects(area) == ["alpha", "gamma", "beta", "alpha"]
+    assert area is not None and projects(area) == ["alpha", "beta", "gamma", "alpha"]
 
 
 def test_incremental_api_entry_moves_the_backlink(make_app: MakeApp, src: Path) -> None:

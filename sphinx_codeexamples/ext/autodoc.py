@@ -31,13 +31,13 @@ from sphinx import addnodes
 from sphinx.domains.python import ObjectEntry, PythonDomain
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..model import Example, Page
+from ..model import Example, Hunk, Page
 from ..problems import ProblemCode
 from ..store.index import IndexEntry as StoreEntry
 from .domain import CodeExamplesDomain
 from .logging import warn
 from .markdown import LinkPolicy
-from .render import RenderOptions, code_nodes
+from .render import RenderOptions, hunk_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -176,8 +176,17 @@ def excluded(names: Iterable[str], patterns: Sequence[str]) -> bool:
 # -- order ------------------------------------------------------------------------
 
 
+def used_hunk(example: Example) -> Hunk | None:
+    """What an API entry shows of *example*: its first hunk that uses the callable (the
+    enclosing function or class of the first use)."""
+    hunks = example.hunks
+    return next((hunk for hunk in hunks if hunk.marked), hunks[0] if hunks else None)
+
+
 def code_lines(example: Example) -> int:
-    return sum(len(hunk.lines) for hunk in example.hunks)
+    """The size of what an API entry shows of *example*."""
+    hunk = used_hunk(example)
+    return len(hunk.lines) if hunk is not None else 0
 
 
 def rank(examples: Iterable[Example]) -> list[Example]:
@@ -261,10 +270,10 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def _first_marked_line(example: Example) -> int | None:
-    for hunk in example.hunks:
-        if hunk.start is not None and hunk.marked:
-            return hunk.start + min(hunk.marked)
-    return None
+    hunk = used_hunk(example)
+    if hunk is None or hunk.start is None or not hunk.marked:
+        return None
+    return hunk.start + min(hunk.marked)
 
 
 def _file_label(example: Example) -> str:
@@ -296,9 +305,18 @@ def provenance(example: Example, policy: LinkPolicy) -> nodes.paragraph:
 
 
 def _example_nodes(example: Example, policy: LinkPolicy) -> list[nodes.Node]:
+    """Provenance and the first use's hunk; the file's other uses are counted, not shown."""
     item = nodes.container(classes=["codeexamples-api-example"])
     item += provenance(example, policy)
-    item.extend(code_nodes(example, RenderOptions()))
+    shown = used_hunk(example)
+    if shown is not None:
+        item += hunk_block(shown, example.language, RenderOptions())
+    others = sum(1 for hunk in example.hunks if hunk.marked and hunk is not shown)
+    if others:
+        note = nodes.paragraph(classes=["codeexamples-elision"])
+        places = "place" if others == 1 else "places"
+        note += nodes.inline("", f"\N{VERTICAL ELLIPSIS} used in {others} more {places} of this file")
+        item += note
     return [item]
 
 

@@ -58,7 +58,7 @@ def render_example(page: Page, example: Example, policy: LinkPolicy, options: Re
         blurb.extend(markdown_to_nodes(example.blurb, policy))
         section += blurb
     section += _source_link(example, policy)
-    section.extend(code_nodes(example, options))
+    section.extend(_code(example, options))
     return section
 
 
@@ -74,18 +74,18 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
     return paragraph
 
 
-def code_nodes(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
-    """The example's code: one literal block per hunk, a short note per elision."""
+def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
     rendered: list[nodes.Node] = []
     for part in example.code:
         if isinstance(part, Elision):
             rendered.append(_elision(part))
         else:
-            rendered.append(_literal_block(part, example.language, options))
+            rendered.append(hunk_block(part, example.language, options))
     return rendered
 
 
-def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
+def hunk_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
+    """One hunk as a highlighted literal block, its marked lines as ``hl_lines``."""
     text = hunk.text
     block = nodes.literal_block(text, text, classes=["codeexamples-code"])
     block["language"] = language
