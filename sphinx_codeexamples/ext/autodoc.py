@@ -431,9 +431,9 @@ def on_object_description_transform(
         return
     for page in pages:
         ours.note_reference(docname, page.dotted)
-    for node in block:
-        for element in node.findall(nodes.Element):
-            element.source, element.line = source, line
+    for node in block:  # warnings about a node take the location of its nearest located parent
+        if isinstance(node, nodes.Element):
+            node.source, node.line = source, line
     contentnode.insert(_insertion_index(contentnode), block)
 
 
