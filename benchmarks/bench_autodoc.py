@@ -163,7 +163,7 @@ def make_store(store: Path, names: Sequence[str], examples: int) -> int:
     return written
 
 
-def make_site(root: Path, modules: int, side: str) -> Path:
+def make_site(root: Path, modules: int, side: str, more: int | None = None) -> Path:
     site = root / f"site-{side}"
     site.mkdir()
     pages = [f"mod{number}" for number in range(modules)]
@@ -186,6 +186,8 @@ def make_site(root: Path, modules: int, side: str) -> Path:
             f"codeexamples_store = {str(root / 'store')!r}",
             f"codeexamples_autodoc = {side == 'inject'}",
         ]
+        if more is not None:
+            conf.append(f"codeexamples_autodoc_more = {more}")
     (site / "conf.py").write_text("\n".join(conf) + "\n", encoding="utf-8")
     return site
 
@@ -235,6 +237,9 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--classes", type=int, default=3)
     parser.add_argument("--methods", type=int, default=5)
     parser.add_argument("--examples", type=int, default=3)
+    parser.add_argument(
+        "--more", type=int, default=None, help="codeexamples_autodoc_more (default: the extension's)"
+    )
     parser.add_argument("-j", "--parallel", type=int, default=0, help="Sphinx's -j (default: serial)")
     parser.add_argument("--quick", action="store_true", help="1 round on 3 modules: a smoke run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -249,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = Path(temporary)
         names = make_package(root, args.modules, args.functions, args.classes, args.methods)
         pages = make_store(root / "store", names, args.examples)
-        sites = {side: make_site(root, args.modules, side) for side in SIDES}
+        sites = {side: make_site(root, args.modules, side, args.more) for side in SIDES}
         walls: dict[str, list[float]] = {side: [] for side in SIDES}
         cpus: dict[str, list[float]] = {side: [] for side in SIDES}
         sizes: dict[str, int] = {}
@@ -262,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sizes[side] = size
         figures = summarise(walls, cpus, sizes)
     meta = {"callables": len(names), "store_pages": pages, "rounds": args.rounds, "parallel": args.parallel}
+    meta["more"] = args.more
     if args.json:
         print(json.dumps({"meta": meta, "figures": figures}, indent=1))
         return 0

@@ -490,7 +490,7 @@ class ExampleLinks(SphinxPostTransform):
                 return None
             paragraph = nodes.paragraph(classes=["codeexamples-api-all"])
             count = node["count"]
-            paragraph += nodes.Text(f"All {count} example{'s' if count != 1 else ''}: ")
+            paragraph += nodes.Text(f"All {count} examples: " if count > 1 else "Example page: ")
             paragraph += _xref("codeexamples", "callable", target, target, docname)
             return paragraph
         found = api_target(self.env, node["names"])
