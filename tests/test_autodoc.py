@@ -392,3 +392,23 @@ def test_incremental_api_entry_moves_the_backlink(make_app: MakeApp, src: Path) 
     assert read == ["api"]
     # examples.html, not read, is re-written: it lost the link to the removed entry, kept the other
     assert backlinks(second) == ["API reference: shapes.geometry.bounds"]
+
+
+def test_coverage_without_injection(make_app: MakeApp, src: Path) -> None:
+    """Entries are still matched (nothing is shown in them); only directive pages show store callables."""
+    overrides = {"codeexamples_autodoc": False, "codeexamples_coverage": True}
+    app = build(make_app, src, confoverrides=overrides)
+    found = coverage_warnings(app)
+    missing = [line.partition(": WARNING: ")[2] for line in found if "no store page" in line]
+    assert missing == ["no store page has examples of shapes.render.draw [codeexamples.coverage]"]
+    unshown = [
+        line.partition(": WARNING: ")[0].rpartition("/")[2] for line in found if "no API entry" in line
+    ]
+    assert len(unshown) == 7 and "shapes-area.markdown:1" not in unshown
+    assert "shapes-geometry-bounds.markdown:1" not in unshown
+    status = strip_colors(app.status.getvalue())
+    assert (
+        "codeexamples: 7 of 8 documented callables have examples; 7 store callables are shown nowhere"
+        in status
+    )
+    assert soup(Path(app.outdir) / "api.html").select("div.codeexamples-api") == []

@@ -145,7 +145,7 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     ),
     "codeexamples_coverage": (
         False,
-        "",
+        "env",  # entries are recorded while reading, also with codeexamples_autodoc off
         (bool,),
         "Report, as ``codeexamples.coverage`` warnings, every documented Python callable without "
         "examples and every store callable that no API entry or page shows. The build summary "
