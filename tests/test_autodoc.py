@@ -137,6 +137,12 @@ def test_compact_rendering_and_rank(make_app: MakeApp, src: Path) -> None:
     # one per project (smallest first) before a second from the same project
     assert projects(details) == ["beta", "gamma", "alpha"]
     # an API entry shows the enclosing item of the first use; the file's other uses are counted
+    # a hunk that only imports the callable is passed over (and not counted as a use)
+    gamma = details.find_all("div", class_="codeexamples-api-example")[1]
+    assert (
+        gamma.find("p", class_="codeexamples-provenance").get_text() == "From gamma: gamma/paint.py, line 8"
+    )
+    assert "import" not in gamma.get_text() and gamma.find("p", class_="codeexamples-elision") is None
     beta = details.find("div", class_="codeexamples-api-example")
     assert len(beta.select("div.highlight")) == 1
     assert "# beta tiles" not in beta.get_text()

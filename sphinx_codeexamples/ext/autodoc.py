@@ -176,11 +176,24 @@ def excluded(names: Iterable[str], patterns: Sequence[str]) -> bool:
 # -- order ------------------------------------------------------------------------
 
 
+def _is_import(line: str) -> bool:
+    text = line.strip()
+    return text.startswith("import ") or (text.startswith("from ") and " import " in text)
+
+
+def _uses(hunk: Hunk) -> bool:
+    """True when a marked line of *hunk* is more than an import of the callable."""
+    return any(not _is_import(hunk.lines[index]) for index in hunk.marked if index < len(hunk.lines))
+
+
 def used_hunk(example: Example) -> Hunk | None:
     """What an API entry shows of *example*: its first hunk that uses the callable (the
-    enclosing function or class of the first use)."""
+    enclosing function or class of the first use), passing over hunks that only import it."""
     hunks = example.hunks
-    return next((hunk for hunk in hunks if hunk.marked), hunks[0] if hunks else None)
+    marked = [hunk for hunk in hunks if hunk.marked]
+    return next(
+        (hunk for hunk in marked if _uses(hunk)), marked[0] if marked else hunks[0] if hunks else None
+    )
 
 
 def code_lines(example: Example) -> int:
@@ -273,7 +286,8 @@ def _first_marked_line(example: Example) -> int | None:
     hunk = used_hunk(example)
     if hunk is None or hunk.start is None or not hunk.marked:
         return None
-    return hunk.start + min(hunk.marked)
+    uses = [index for index in hunk.marked if index < len(hunk.lines) and not _is_import(hunk.lines[index])]
+    return hunk.start + min(uses or hunk.marked)
 
 
 def _file_label(example: Example) -> str:
@@ -311,7 +325,7 @@ def _example_nodes(example: Example, policy: LinkPolicy) -> list[nodes.Node]:
     shown = used_hunk(example)
     if shown is not None:
         item += hunk_block(shown, example.language, RenderOptions())
-    others = sum(1 for hunk in example.hunks if hunk.marked and hunk is not shown)
+    others = sum(1 for hunk in example.hunks if _uses(hunk) and hunk is not shown)
     if others:
         note = nodes.paragraph(classes=["codeexamples-elision"])
         places = "place" if others == 1 else "places"
