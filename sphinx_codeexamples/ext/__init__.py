@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import config, events, sidebar
+from . import config, events, search, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
 from .related import VISITORS, RelatedCallables, related_placeholder
@@ -26,6 +26,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.add_role("callable-example", CallableExampleRole())
     app.add_node(related_placeholder, **VISITORS)
     app.add_post_transform(RelatedCallables)
+    search.setup_search(app)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

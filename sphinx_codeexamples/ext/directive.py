@@ -87,6 +87,7 @@ class CallableExampleDirective(SphinxDirective):
             projects=projects,
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
+            search_code=self.config.codeexamples_search_code,
         )
 
     def _load(self, dotted: str) -> Page | None:

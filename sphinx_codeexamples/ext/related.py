@@ -15,6 +15,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import CodeExamplesDomain, ShownCallable
+from .search import NO_SEARCH
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -73,7 +74,8 @@ def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -
     """One paragraph per module group: ``More examples from module: a, b, c``."""
     if not groups:
         return []
-    container = nodes.container(classes=["codeexamples-related"])
+    # Navigation, like a sidebar: out of the search index, or every sibling's name would find every page.
+    container = nodes.container(classes=["codeexamples-related", NO_SEARCH])
     for module, records in groups:
         paragraph = nodes.paragraph(classes=["codeexamples-related-module"])
         paragraph += nodes.Text("More code examples from ")

@@ -13,6 +13,7 @@ from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
 from .markdown import LinkPolicy, markdown_to_nodes
+from .search import NO_SEARCH
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class RenderOptions:
     projects: frozenset[str] | None = None
     intro: bool = True
     linenos: bool = False
+    search_code: bool = False
 
 
 def example_anchor(dotted: str, number: int) -> str:
@@ -75,12 +77,15 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
 
 
 def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
-    rendered: list[nodes.Node] = []
+    rendered: list[nodes.Element] = []
     for part in example.code:
         if isinstance(part, Elision):
             rendered.append(_elision(part))
         else:
             rendered.append(_literal_block(part, example.language, options))
+    if not options.search_code:  # other projects' code: kept out of the search index
+        for node in rendered:
+            node["classes"].append(NO_SEARCH)
     return rendered
 
 
