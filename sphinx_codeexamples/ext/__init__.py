@@ -31,6 +31,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)
     app.connect("env-get-updated", events.on_env_get_updated)
+    app.connect("env-updated", events.on_env_updated)
     app.connect("warn-missing-reference", events.on_warn_missing_reference)
     # Before themes that render sidebar templates early to drop empty ones (pydata-sphinx-theme).
     app.connect("html-page-context", sidebar.on_html_page_context, priority=400)

@@ -90,6 +90,11 @@ def _cached_tokens(text: str) -> tuple[Token, ...]:
     return tuple(_parser().parse(text))
 
 
+def clear_cache() -> None:
+    """Forget the memoised tokens (once every page is read, before writing)."""
+    _cached_tokens.cache_clear()
+
+
 def _tokens(text: str) -> Sequence[Token]:
     """The parsed tokens of *text*; shared between calls, so they are only ever read."""
     return _cached_tokens(text) if len(text) <= CACHED_TEXT_CHARS else _parser().parse(text)
