@@ -17,6 +17,7 @@ the ratio A/B taken between medians of the same run. See ``README.md``.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import sphinx
 
+import sphinx_codeexamples
 from sphinx_codeexamples.ext.config import CONFIG_VALUES
 from sphinx_codeexamples.store import iter_page_files, read_page_file
 
@@ -72,6 +74,10 @@ NAV_VARIANTS = {
     ),
 }
 NAV_OFF: dict[str, list[str]] = {"**": []}
+#: The navigations of the A/B pairs: name -> html_sidebars (None: the theme's default). The first one
+#: that a run measures is the headline table.
+PAIR_NAVS: dict[str, dict[str, list[str]] | None] = {"none": NAV_OFF, "default": None}
+PAIR_MEASURES = ("full", "parallel", "noop", "edit")
 
 
 # -- running one build -----------------------------------------------------------------
@@ -87,6 +93,7 @@ class Run:
     rss_kb: int  # peak resident set of the largest process (the build or a worker)
     read: int = 0  # documents read ("N added, M changed" in Sphinx's output)
     written: int = 0  # source documents whose HTML file this build wrote (by modification time)
+    nav: str = "none"  # the navigation of an A/B pair (a key of PAIR_NAVS)
 
 
 def sphinx_command(
@@ -121,6 +128,7 @@ class Runner:
         jobs: int = 1,
         profile: Path | None = None,
         record: bool = True,
+        nav: str = "none",
     ) -> Run:
         """Build *site* (``src/`` into ``out/`` and ``doctrees/``), keeping what a previous build left."""
         self.count += 1
@@ -149,14 +157,14 @@ class Runner:
         read = count_read(log_path.read_text(encoding="utf-8", errors="replace"))
         written = count_written(site, since_ns)
         run = Run(
-            measure, side, round_, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, read, written
+            measure, side, round_, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, read, written, nav
         )
         if record:
             self.runs.append(run)
         if self.verbose:
             print(
-                f"  [{measure:>9} {side:<18} round {round_}] {wall:7.2f} s wall {run.cpu:7.2f} s cpu "
-                f"{run.rss_kb / 1024:7.1f} MiB {read:5d} read {written:5d} written",
+                f"  [{measure:>9} {side:<18} {nav:<7} round {round_}] {wall:7.2f} s wall "
+                f"{run.cpu:7.2f} s cpu {run.rss_kb / 1024:7.1f} MiB {read:5d} read {written:5d} written",
                 file=sys.stderr,
                 flush=True,
             )
@@ -355,6 +363,16 @@ def make_subset(store: Path, target: Path, pages: int) -> Path:
 # -- measurements ------------------------------------------------------------------------
 
 
+def compile_packages(packages: Sequence[Path]) -> bool:
+    """Byte-compile the extension's package folders, as an installed package is.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (or a source tree never imported with
+    write access) every build would compile the extension's modules again, a cost
+    that side B, whose Sphinx is installed and compiled, never pays.
+    """
+    return all(compileall.compile_dir(str(package), quiet=1) for package in packages)
+
+
 def measure_pairs(
     runner: Runner,
     maker: SiteMaker,
@@ -362,26 +380,29 @@ def measure_pairs(
     pairs: int,
     wanted: set[str],
     sides: Sequence[str] = ("A", "B"),
-    sidebars: dict[str, list[str]] | None = None,
+    navs: Sequence[str] = ("none",),
 ) -> None:
-    """A B A B ...: full serial build, then the no-change rebuild and the one-page edit on it; -j 2."""
+    """Rounds of A B A B ... for each navigation of *navs*: the full serial build, then the no-change
+    rebuild and the one-page edit on it; then the full ``-j 2`` build."""
     serial = wanted & {"full", "noop", "edit"}
     for round_ in range(1, pairs + 1):
-        if serial:
-            for side in sides:
-                site = maker.make(side, store, sidebars)
-                runner.build("full", side, round_, site, record="full" in wanted)
-                if "noop" in wanted:
-                    runner.build("noop", side, round_, site)
-                if "edit" in wanted:
-                    maker.edit(side, site, store)
-                    runner.build("edit", side, round_, site)
-                shutil.rmtree(site)
-        if "parallel" in wanted:
-            for side in sides:
-                site = maker.make(side, store, sidebars)
-                runner.build("parallel", side, round_, site, jobs=2)
-                shutil.rmtree(site)
+        for nav in navs:
+            sidebars = PAIR_NAVS[nav]
+            if serial:
+                for side in sides:
+                    site = maker.make(side, store, sidebars)
+                    runner.build("full", side, round_, site, record="full" in wanted, nav=nav)
+                    if "noop" in wanted:
+                        runner.build("noop", side, round_, site, nav=nav)
+                    if "edit" in wanted:
+                        maker.edit(side, site, store)
+                        runner.build("edit", side, round_, site, nav=nav)
+                    shutil.rmtree(site)
+            if "parallel" in wanted:
+                for side in sides:
+                    site = maker.make(side, store, sidebars)
+                    runner.build("parallel", side, round_, site, jobs=2, nav=nav)
+                    shutil.rmtree(site)
 
 
 def measure_scale(runner: Runner, maker: SiteMaker, store: Path, rounds: int) -> int:
@@ -456,8 +477,11 @@ def _short(filename: str) -> str:
 # -- reporting ---------------------------------------------------------------------------
 
 
-def median_of(runs: Sequence[Run], measure: str, side: str) -> dict[str, float] | None:
-    chosen = [run for run in runs if run.measure == measure and run.side == side]
+def median_of(
+    runs: Sequence[Run], measure: str, side: str, nav: str | None = None
+) -> dict[str, float] | None:
+    """Medians of *side*'s runs of *measure* (of the pairs with navigation *nav*, when given)."""
+    chosen = [run for run in runs if run.measure == measure and run.side == side and nav in (None, run.nav)]
     if not chosen:
         return None
     return {
@@ -471,41 +495,82 @@ def median_of(runs: Sequence[Run], measure: str, side: str) -> dict[str, float] 
     }
 
 
-def parallel_speedup(runs: Sequence[Run], side: str) -> float | None:
+def _walls(runs: Sequence[Run], measure: str, side: str, nav: str) -> dict[int, float]:
+    """Round -> wall time of *side*'s run of *measure* in the pairs with navigation *nav*."""
+    return {run.round: run.wall for run in runs if (run.measure, run.side, run.nav) == (measure, side, nav)}
+
+
+def round_speedups(runs: Sequence[Run], side: str, nav: str = "none") -> dict[int, float]:
+    """Round -> that round's serial / ``-j 2`` wall time of *side*."""
+    serial, parallel = _walls(runs, "full", side, nav), _walls(runs, "parallel", side, nav)
+    return {r: serial[r] / parallel[r] for r in sorted(serial.keys() & parallel.keys())}
+
+
+def parallel_speedup(runs: Sequence[Run], side: str, nav: str = "none") -> float | None:
     """What ``-j 2`` gains for *side*: the median over rounds of serial / ``-j 2`` wall time.
 
     Each round's serial and ``-j 2`` builds run minutes apart at most, so a ratio
     per round is less exposed to a machine slowing down than a ratio of medians.
     """
-    serial = {run.round: run.wall for run in runs if run.measure == "full" and run.side == side}
-    parallel = {run.round: run.wall for run in runs if run.measure == "parallel" and run.side == side}
-    rounds = serial.keys() & parallel.keys()
-    return statistics.median(serial[r] / parallel[r] for r in rounds) if rounds else None
+    found = round_speedups(runs, side, nav)
+    return statistics.median(found.values()) if found else None
+
+
+def pair_ratios(
+    runs: Sequence[Run], measure: str, nav: str = "none", a: str = "A", b: str = "B"
+) -> list[float]:
+    """Per round, *a*'s wall time of *measure* over *b*'s (the two ran one after the other)."""
+    walls_a, walls_b = _walls(runs, measure, a, nav), _walls(runs, measure, b, nav)
+    return [walls_a[r] / walls_b[r] for r in sorted(walls_a.keys() & walls_b.keys()) if walls_b[r]]
+
+
+def speedup_ratios(runs: Sequence[Run], nav: str = "none", a: str = "A", b: str = "B") -> list[float]:
+    """Per round, *a*'s ``-j 2`` speed-up over *b*'s."""
+    found_a, found_b = round_speedups(runs, a, nav), round_speedups(runs, b, nav)
+    return [found_a[r] / found_b[r] for r in sorted(found_a.keys() & found_b.keys())]
+
+
+def _spread(values: Sequence[float]) -> list[float] | None:
+    """``[min, max]`` of *values*, or None when there are none."""
+    return [min(values), max(values)] if values else None
 
 
 def _ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
 
-def summarise(runs: Sequence[Run]) -> dict[str, dict[str, object]]:
+def summarise_pairs(runs: Sequence[Run], nav: str) -> dict[str, dict[str, object]]:
+    """The A/B table of one navigation: medians, A/B ratios, the spread of the per-pair ratios."""
     summary: dict[str, dict[str, object]] = {}
-    for measure in ("full", "parallel", "noop", "edit"):
-        a, b = median_of(runs, measure, "A"), median_of(runs, measure, "B")
+    keys = ("wall", "cpu", "rss_mib")
+    for measure in PAIR_MEASURES:
+        a, b = median_of(runs, measure, "A", nav), median_of(runs, measure, "B", nav)
         if a and b:
-            ratios = {key: _ratio(a[key], b[key]) for key in ("wall", "cpu", "rss_mib")}
+            ratios = {key: _ratio(a[key], b[key]) for key in keys}
             summary[measure] = {"A": a, "B": b, "ratio": ratios}
-            a0 = median_of(runs, measure, "A0")
+            summary[measure]["spread"] = _spread(pair_ratios(runs, measure, nav))
+            a0 = median_of(runs, measure, "A0", nav)
             if a0:
                 summary[measure]["A0"] = a0
-                summary[measure]["ratio_A0_B"] = {
-                    key: _ratio(a0[key], b[key]) for key in ("wall", "cpu", "rss_mib")
-                }
-                summary[measure]["ratio_A_A0"] = {
-                    key: _ratio(a[key], a0[key]) for key in ("wall", "cpu", "rss_mib")
-                }
-    speedup = {side: found for side in ("A0", "A", "B") if (found := parallel_speedup(runs, side))}
+                summary[measure]["ratio_A0_B"] = {key: _ratio(a0[key], b[key]) for key in keys}
+                summary[measure]["ratio_A_A0"] = {key: _ratio(a[key], a0[key]) for key in keys}
+    speedup = {side: found for side in ("A0", "A", "B") if (found := parallel_speedup(runs, side, nav))}
     if "A" in speedup and "B" in speedup:
-        summary["speedup"] = {**speedup, "ratio": _ratio(speedup["A"], speedup["B"])}
+        summary["speedup"] = {
+            **speedup,
+            "ratio": _ratio(speedup["A"], speedup["B"]),
+            "spread": _spread(speedup_ratios(runs, nav)),
+            "spread_A": _spread(list(round_speedups(runs, "A", nav).values())),
+            "spread_B": _spread(list(round_speedups(runs, "B", nav).values())),
+        }
+    return summary
+
+
+def summarise(runs: Sequence[Run]) -> dict[str, dict[str, object]]:
+    summary: dict[str, dict[str, object]] = {}
+    pairs = {nav: found for nav in PAIR_NAVS if (found := summarise_pairs(runs, nav))}
+    if pairs:
+        summary["pairs"] = pairs  # type: ignore[assignment]
     one, ten, empty = (median_of(runs, "scale", side) for side in ("A-x1", "A-x10", "A-empty"))
     if one and ten and empty:
         noop_one, noop_ten = median_of(runs, "scale-noop", "A-x1"), median_of(runs, "scale-noop", "A-x10")
@@ -545,53 +610,63 @@ def summarise(runs: Sequence[Run]) -> dict[str, dict[str, object]]:
     return summary
 
 
-def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object]) -> str:
-    out: list[str] = []
-    labels = {
-        "full": "full build, serial",
-        "parallel": "full build, -j 2",
-        "noop": "no-change rebuild",
-        "edit": "rebuild, one page edited",
-    }
-    out.append(
-        f"Store {meta['store']} ({meta['callables']} callables), mode {meta['mode']}, theme {meta['theme']}, "
-        f"Sphinx {meta['sphinx']}, Python {meta['python']}, {meta['cpus']} CPUs"
-    )
-    out.append("A = extension, B = hand-written reST; medians of n runs; ratio = A/B (same run).")
-    out.append("")
+PAIR_LABELS = {
+    "full": "full build, serial",
+    "parallel": "full build, -j 2",
+    "noop": "no-change rebuild",
+    "edit": "rebuild, one page edited",
+}
+NAV_TITLES = {
+    "none": "no sidebars on either side (html_sidebars = {'**': []}): the pages alone",
+    "default": "the theme's default sidebars on both sides (the extension's light navigation on its pages)",
+}
+
+
+def _range(spread: object, suffix: str = "") -> str:
+    if not isinstance(spread, list):
+        return ""
+    low, high = spread
+    return f"{low:.2f}-{high:.2f}{suffix}"
+
+
+def format_pairs(pairs: dict[str, dict[str, object]], nav: str, number: int) -> list[str]:
+    """One A/B table: medians of each side, the ratio of the medians and the range of per-pair ratios."""
+    out = [f"Table {number}: {NAV_TITLES.get(nav, nav)}"]
     header = (
-        f"{'measurement':<26}{'n':>3}{'A wall s':>10}{'B wall s':>10}{'A/B':>7}"
-        f"{'A cpu s':>10}{'B cpu s':>10}{'A/B':>7}{'A MiB':>9}{'B MiB':>9}{'A/B':>7}"
+        f"{'measurement':<26}{'n':>3}{'A wall s':>10}{'B wall s':>10}{'A/B':>7}{'pairs A/B':>12}"
+        f"{'A cpu s':>9}{'B cpu s':>9}{'A/B':>6}{'A MiB':>8}{'B MiB':>8}{'A/B':>6}"
         f"{'A read/wrote':>14}{'B read/wrote':>14}"
     )
     out.append(header)
     out.append("-" * len(header))
-    for measure, label in labels.items():
-        row = summary.get(measure)
+    for measure, label in PAIR_LABELS.items():
+        row = pairs.get(measure)
         if not row:
             continue
         a, b, r = row["A"], row["B"], row["ratio"]
         assert isinstance(a, dict) and isinstance(b, dict) and isinstance(r, dict)
         out.append(
             f"{label:<26}{a['n']:>3}{a['wall']:>10.2f}{b['wall']:>10.2f}{r['wall']:>7.2f}"
-            f"{a['cpu']:>10.2f}{b['cpu']:>10.2f}{r['cpu']:>7.2f}"
-            f"{a['rss_mib']:>9.1f}{b['rss_mib']:>9.1f}{r['rss_mib']:>7.2f}"
+            f"{_range(row.get('spread')):>12}"
+            f"{a['cpu']:>9.2f}{b['cpu']:>9.2f}{r['cpu']:>6.2f}"
+            f"{a['rss_mib']:>8.1f}{b['rss_mib']:>8.1f}{r['rss_mib']:>6.2f}"
             f"{_work(a):>14}{_work(b):>14}"
         )
-    speedup = summary.get("speedup")
+    speedup = pairs.get("speedup")
     if speedup:
         out.append(
             f"{'-j 2 speed-up':<26}{'':>3}{speedup['A']:>9.2f}x{speedup['B']:>9.2f}x{speedup['ratio']:>7.2f}"
-            "   (median per round of serial / -j 2 wall time; target: A/B >= 1)"
+            f"{_range(speedup.get('spread')):>12}"
+            f"   rounds: A {_range(speedup.get('spread_A'), 'x')}, B {_range(speedup.get('spread_B'), 'x')}"
         )
-    if any("A0" in row for row in summary.values()):
+    if any(isinstance(row, dict) and "A0" in row for row in pairs.values()):
         out.append("")
         out.append("A0 = the extension from --ext-baseline, built in the same pairs (A0 A B ...)")
         head = f"{'measurement':<26}{'A0 wall':>10}{'A0/B':>7}{'A/A0':>7}{'A0 cpu':>10}{'A0/B':>7}{'A/A0':>7}"
         out.append(head)
         out.append("-" * len(head))
-        for measure, label in labels.items():
-            row = summary.get(measure)
+        for measure, label in PAIR_LABELS.items():
+            row = pairs.get(measure)
             if not row or "A0" not in row:
                 continue
             a0, r0, r1 = row["A0"], row["ratio_A0_B"], row["ratio_A_A0"]
@@ -602,6 +677,29 @@ def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object])
             )
         if speedup and "A0" in speedup:
             out.append(f"{'-j 2 speed-up':<26}{speedup['A0']:>9.2f}x  (A: {speedup['A']:.2f}x)")
+    return out
+
+
+def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object]) -> str:
+    out: list[str] = []
+    out.append(
+        f"Store {meta['store']} ({meta['callables']} callables), mode {meta['mode']}, theme {meta['theme']}, "
+        f"Sphinx {meta['sphinx']}, Python {meta['python']}, {meta['cpus']} CPUs"
+    )
+    out.append(f"Extension {meta.get('extension')} (byte-compiled: {meta.get('byte_compiled')})")
+    out.append(
+        "A = extension, B = hand-written reST; medians of n runs, A and B alternating; A/B = ratio of the "
+        "medians, pairs A/B = lowest-highest ratio of one round's A and B (built one after the other)."
+    )
+    out.append(
+        "-j 2 speed-up: median over rounds of serial / -j 2 wall time of each side; its A/B >= 1 means the "
+        "extension gains at least as much from -j 2 as the hand-written site."
+    )
+    pairs = summary.get("pairs", {})
+    for number, (nav, table) in enumerate(pairs.items(), start=1):
+        assert isinstance(table, dict)
+        out.append("")
+        out.extend(format_pairs(table, nav, number))
     scale = summary.get("scale")
     if scale:
         one, ten, empty = scale["x1"], scale["x10"], scale["empty"]
@@ -635,7 +733,7 @@ def format_table(summary: dict[str, dict[str, object]], meta: dict[str, object])
                 )
         out.append(
             f"growth x{SCALE}/x1: time {scale['time_growth']:.2f}x "
-            f"(cpu {scale['cpu_growth']:.2f}x; target <= 11), peak memory {scale['rss_growth']:.2f}x "
+            f"(cpu {scale['cpu_growth']:.2f}x; target <= 10.5), peak memory {scale['rss_growth']:.2f}x "
             f"(above an empty store {scale['rss_growth_above_empty']:.2f}x; target <= 10)"
             + (f", no-change rebuild {scale['noop_growth']:.2f}x" if scale.get("noop_growth") else "")
         )
@@ -720,10 +818,13 @@ def get_parser() -> argparse.ArgumentParser:
         help=f"comma-separated measurements among {', '.join(MEASURES)} (default: all but profile)",
     )
     parser.add_argument(
-        "--no-sidebars",
-        action="store_true",
-        help="build both sides of the pairs with html_sidebars = {'**': []} (default: the theme's sidebars)",
+        "--nav",
+        default=",".join(PAIR_NAVS),
+        help="navigations of the A/B pairs, each its own table, the first the headline: 'none' "
+        "(html_sidebars = {'**': []} on both sides) and/or 'default' (the theme's sidebars); "
+        "default: %(default)s",
     )
+    parser.add_argument("--no-sidebars", action="store_true", help="the same as --nav none")
     parser.add_argument("--json", type=Path, help="write every run and the summary to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (sites, logs, profiles)")
     parser.add_argument("--workdir", type=Path, help="work directory (default: a new temporary one)")
@@ -746,6 +847,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(
             f"unknown measurement(s): {', '.join(sorted(unknown))}; choose among {', '.join(MEASURES)}"
         )
+    navs = ["none"] if args.no_sidebars else [name.strip() for name in args.nav.split(",") if name.strip()]
+    if not navs or set(navs) - set(PAIR_NAVS):
+        raise SystemExit(f"--nav takes a comma-separated list among {', '.join(PAIR_NAVS)}, not {args.nav!r}")
     store = args.store.resolve()
     if not store.is_dir():
         raise SystemExit(f"store directory {store} does not exist")
@@ -757,14 +861,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     if args.quick:
         store = make_subset(store, workdir / "store-quick", QUICK_PAGES)
-    runner = Runner(workdir, baseline_ext=args.ext_baseline.resolve() if args.ext_baseline else None)
+    baseline = args.ext_baseline.resolve() if args.ext_baseline else None
+    package = Path(sphinx_codeexamples.__file__).parent
+    compiled = compile_packages([package, baseline / "sphinx_codeexamples"] if baseline else [package])
+    runner = Runner(workdir, baseline_ext=baseline)
     sides = ("A0", "A", "B") if args.ext_baseline else ("A", "B")
     maker = SiteMaker(workdir, args.theme, mode)
     meta: dict[str, object] = {
         "store": str(args.store),
         "callables": len(store_pages([store])),
         "mode": mode,
-        "theme": args.theme + (" (no sidebars)" if args.no_sidebars else ""),
+        "theme": args.theme,
+        "navs": navs,
+        "extension": str(package),
+        "byte_compiled": compiled,
         "pairs": pairs,
         "sphinx": sphinx.__display_version__,
         "python": platform.python_version(),
@@ -776,7 +886,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     profile: dict[str, object] = {}
     try:
-        measure_pairs(runner, maker, store, pairs, wanted, sides, NAV_OFF if args.no_sidebars else None)
+        measure_pairs(runner, maker, store, pairs, wanted, sides, navs)
         if "scale" in wanted:
             meta["scaled_pages"] = measure_scale(runner, maker, store, pairs)
         if "nav" in wanted:

@@ -139,3 +139,47 @@ def test_autodoc_bench_store_finds_every_documented_spelling(bench_autodoc, tmp_
     site = bench_autodoc.make_site(tmp_path, 2, "off")
     assert "codeexamples_autodoc = False" in (site / "conf.py").read_text(encoding="utf-8")
     assert ".. automodule:: benchpkg.mod1" in (site / "mod1.rst").read_text(encoding="utf-8")
+
+
+def test_pairs_are_summarised_per_navigation_with_their_spread(bench) -> None:  # type: ignore[no-untyped-def]
+    # (measure, side, nav) -> wall time per round; the default-navigation pairs are slower.
+    walls = {
+        ("full", "A", "none"): (2.0, 2.2, 2.1),
+        ("full", "B", "none"): (2.5, 2.4, 3.0),
+        ("parallel", "A", "none"): (1.6, 1.6, 1.5),
+        ("parallel", "B", "none"): (2.0, 2.0, 2.5),
+        ("full", "A", "default"): (4.0, 4.0, 4.0),
+        ("full", "B", "default"): (5.0, 4.0, 8.0),
+    }
+    runs = [
+        bench.Run(measure, side, number, wall, wall, 1024, nav=nav)
+        for (measure, side, nav), values in walls.items()
+        for number, wall in enumerate(values, start=1)
+    ]
+    assert bench.pair_ratios(runs, "full", "none") == pytest.approx([0.8, 2.2 / 2.4, 0.7])
+    assert bench.round_speedups(runs, "A", "none") == pytest.approx({1: 1.25, 2: 1.375, 3: 1.4})
+
+    summary = bench.summarise(runs)
+    none, default = summary["pairs"]["none"], summary["pairs"]["default"]
+    assert none["full"]["A"]["wall"] == 2.1 and none["full"]["B"]["wall"] == 2.5
+    assert none["full"]["ratio"]["wall"] == pytest.approx(2.1 / 2.5)  # of the medians
+    assert none["full"]["spread"] == pytest.approx([0.7, 2.2 / 2.4])  # of the pairs
+    assert none["speedup"]["A"] == pytest.approx(1.375) and none["speedup"]["B"] == pytest.approx(1.2)
+    assert none["speedup"]["spread"] == pytest.approx([1.25 / 1.25, 1.4 / 1.2])
+    assert default["full"]["ratio"]["wall"] == pytest.approx(4.0 / 5.0)
+    assert "parallel" not in default and "speedup" not in default  # no -j 2 runs with that navigation
+
+    meta = {"store": "s", "callables": 3, "mode": "generate", "theme": "alabaster"}
+    meta |= {"sphinx": "9", "python": "3", "cpus": 2}
+    lines = bench.format_table(summary, meta).splitlines()
+    tables = [line for line in lines if line.startswith("Table ")]
+    assert tables[0].startswith("Table 1: no sidebars") and tables[1].startswith(
+        "Table 2: the theme's default"
+    )
+    speedup = next(line for line in lines if line.startswith("-j 2 speed-up "))
+    assert speedup.split()[3:6] == ["1.38x", "1.20x", "1.15"]
+
+
+def test_navigations_of_the_pairs_are_checked(bench) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit, match="--nav takes"):
+        bench.main(["--nav", "none,sideways", "--store", str(STORE)])

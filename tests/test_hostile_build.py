@@ -194,6 +194,7 @@ def test_directive_misuse_warns_where_it_is_written(hostile_app: SphinxTestApp) 
         ({"codeexamples_store": 42}, "[codeexamples.config]"),
         ({"codeexamples_store": ["store", None]}, "[codeexamples.config]"),
         ({"codeexamples_base_url": 3.5}, "[codeexamples.config]"),
+        ({"codeexamples_search_code": 2}, "[codeexamples.config]"),
     ],
 )
 def test_bad_config_values_warn(

@@ -7,6 +7,9 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
 from sphinx_codeexamples.store import read_page_file, render_page, scan_store
 
 STORE = Path(__file__).parent / "roots" / "test-basic" / "store"
@@ -27,6 +30,16 @@ def test_pickled_index_drops_pages_and_reads_them_again() -> None:
     entry = restored.by_name["json.dumps"]
     assert entry.page is None
     assert entry.load() == index.by_name["json.dumps"].page
+
+
+def test_index_without_pages_keeps_everything_else() -> None:
+    index = scan_store([str(STORE)])
+    light = index.without_pages()
+    assert light == index and all(entry.page is None for entry in light.entries)
+    assert all(light.by_name[name] in light.entries for name in light.by_name)
+    assert light.lookup("json.dumps") is light.by_name["json.dumps"]
+    assert light.by_name["json.dumps"].load() == index.by_name["json.dumps"].page
+    assert index.by_name["json.dumps"].page is not None  # the original is left alone
 
 
 def test_rescan_reuses_unchanged_entries_and_rereads_changed_ones(tmp_path: Path) -> None:
@@ -80,3 +93,11 @@ def test_an_alias_taken_by_another_page_is_reported(tmp_path: Path) -> None:
     [problem] = [problem for problem in index.problems if problem.code.value == "duplicate"]
     assert problem.path.endswith("json-dumps.markdown")
     assert "alias shutil.copytree of json.dumps" in problem.message
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_a_build_frees_the_parsed_pages_once_every_page_is_read(app: SphinxTestApp) -> None:
+    app.build()
+    index = app.env.domains["codeexamples"].index
+    assert index.by_name and all(entry.page is None for entry in index.entries)
+    assert "Example 1 from tinylog" in (app.outdir / "index.html").read_text(encoding="utf-8")

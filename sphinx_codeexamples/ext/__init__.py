@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import autodoc, config, coverage, events, sidebar
+from . import autodoc, config, coverage, events, search, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
 from .i18n import setup_i18n
@@ -39,10 +39,12 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("object-description-transform", autodoc.on_object_description_transform, autodoc.PRIORITY)
     app.connect("doctree-resolved", autodoc.on_doctree_resolved)
     app.connect("env-check-consistency", coverage.on_env_check_consistency)
+    search.setup_search(app)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)
     app.connect("env-get-updated", events.on_env_get_updated)
+    app.connect("env-updated", events.on_env_updated)
     app.connect("warn-missing-reference", events.on_warn_missing_reference)
     # Before themes that render sidebar templates early to drop empty ones (pydata-sphinx-theme).
     app.connect("html-page-context", sidebar.on_html_page_context, priority=400)

@@ -34,6 +34,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from ..model import Example, Hunk, Page
 from ..problems import ProblemCode
 from ..store.index import IndexEntry as StoreEntry
+from .config import Settings
 from .domain import CodeExamplesDomain
 from .logging import warn
 from .markdown import LinkPolicy
@@ -318,13 +319,13 @@ def provenance(example: Example, policy: LinkPolicy) -> nodes.paragraph:
     return paragraph
 
 
-def _example_nodes(example: Example, policy: LinkPolicy) -> list[nodes.Node]:
+def _example_nodes(example: Example, policy: LinkPolicy, options: RenderOptions) -> list[nodes.Node]:
     """Provenance and the first use's hunk; the file's other uses are counted, not shown."""
     item = nodes.container(classes=["codeexamples-api-example"])
     item += provenance(example, policy)
     shown = used_hunk(example)
     if shown is not None:
-        item += hunk_block(shown, example.language, RenderOptions())
+        item += hunk_block(shown, example.language, options)
     others = sum(1 for hunk in example.hunks if _uses(hunk) and hunk is not shown)
     if others:
         note = nodes.paragraph(classes=["codeexamples-elision"])
@@ -341,8 +342,10 @@ def _policy(base_url: str, page: Page, example: Example) -> LinkPolicy:
     return LinkPolicy(base_url=base_url, on_unsafe=on_unsafe)
 
 
-def api_block(pages: Sequence[Page], shown: int, more: int, base_url: str, docname: str) -> list[nodes.Node]:
+def api_block(pages: Sequence[Page], settings: Settings, docname: str) -> list[nodes.Node]:
     """The compact block for one entry, or nothing when its pages have no examples."""
+    shown, more = settings.autodoc_max, settings.autodoc_more
+    options = RenderOptions(search_code=settings.search_code)
     owner: dict[int, Page] = {}
     unique: dict[tuple[str, str | None, tuple[str, ...]], Example] = {}
     for page in pages:
@@ -356,12 +359,12 @@ def api_block(pages: Sequence[Page], shown: int, more: int, base_url: str, docna
     block = nodes.container(classes=["codeexamples-api"])
     block += nodes.rubric(RUBRIC, RUBRIC, classes=["codeexamples-api-rubric"])
     for example in ordered[:shown]:
-        block.extend(_example_nodes(example, _policy(base_url, owner[id(example)], example)))
+        block.extend(_example_nodes(example, _policy(settings.base_url, owner[id(example)], example), options))
     extra = ordered[shown : shown + more]
     if extra:
         disclosure = more_examples(summary=MORE_SUMMARY)
         for example in extra:
-            disclosure.extend(_example_nodes(example, _policy(base_url, owner[id(example)], example)))
+            disclosure.extend(_example_nodes(example, _policy(settings.base_url, owner[id(example)], example), options))
         block += disclosure
     for page in pages:
         block += examples_link(kind="examples", target=page.dotted, count=len(page.examples), docname=docname)
@@ -440,7 +443,7 @@ def on_object_description_transform(
     ours.note_api_entry(docname, ApiEntry(names[0], objtype, with_examples, source, line))
     if not settings.autodoc:
         return
-    block = api_block(pages, settings.autodoc_max, settings.autodoc_more, settings.base_url, docname)
+    block = api_block(pages, settings, docname)
     if not block:
         return
     for page in pages:

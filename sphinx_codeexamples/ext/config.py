@@ -42,6 +42,8 @@ class Settings:
     def alias_map(self) -> dict[str, str]:
         return dict(self.aliases)
 
+    search_code: bool = False
+
     @classmethod
     def of(cls, config: Config) -> Settings:
         """The settings of a config that :func:`on_config_inited` has normalised."""
@@ -59,6 +61,7 @@ class Settings:
             autodoc_more=config.codeexamples_autodoc_more,
             autodoc_exclude=tuple(config.codeexamples_autodoc_exclude),
             coverage=config.codeexamples_coverage,
+            search_code=config.codeexamples_search_code,
         )
 
 
@@ -113,6 +116,15 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "pages it costs time quadratic in their number; the module's siblings are what a reader of "
         "an example page navigates by. Themes that draw their navigation without ``html_sidebars`` "
         "(furo, pydata-sphinx-theme) are not affected.",
+    ),
+    "codeexamples_search_code": (
+        False,
+        "env",
+        (bool,),
+        "Put the examples' code into the HTML search index. Off by default: the code is other "
+        "projects' code, and its every ``self``, ``return`` and local name would flood the search "
+        "results. Page titles, example titles, blurbs, intros and the callables' object entries are "
+        "searchable either way.",
     ),
     "codeexamples_generate_dir": (
         "examples",
@@ -199,6 +211,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_autodoc_more = settings.autodoc_more
     config.codeexamples_autodoc_exclude = list(settings.autodoc_exclude)
     config.codeexamples_coverage = settings.coverage
+    config.codeexamples_search_code = settings.search_code
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -239,7 +252,15 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         warn(ProblemCode.CONFIG, "codeexamples_base_url", f"must be a string, not {base_url!r}")
         base_url = ""
     flags: dict[str, bool] = {}
-    for key in ("related", "related_parent", "generate_pages", "light_navigation", "autodoc", "coverage"):
+    for key in (
+        "related",
+        "related_parent",
+        "generate_pages",
+        "light_navigation",
+        "autodoc",
+        "coverage",
+        "search_code",
+    ):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
             warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be True or False, not {value!r}")
@@ -280,6 +301,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         autodoc_more=counts["autodoc_more"],
         autodoc_exclude=tuple(pattern.strip() for pattern in raw_exclude if pattern.strip()),
         coverage=flags["coverage"],
+        search_code=flags["search_code"],
     )
 
 

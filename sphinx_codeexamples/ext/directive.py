@@ -89,6 +89,7 @@ class CallableExampleDirective(SphinxDirective):
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
             nested=not self._at_section_level(),
+            search_code=self.config.codeexamples_search_code,
         )
 
     def _at_section_level(self) -> bool:

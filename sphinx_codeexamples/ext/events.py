@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..problems import ProblemCode
 from ..store import scan_store
+from . import markdown
 from .autodoc import api_targets
 from .config import Settings
 from .domain import CodeExamplesDomain
@@ -48,6 +49,14 @@ def on_builder_inited(app: Sphinx) -> None:
     generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
         app.add_css_file("codeexamples.css")
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every document is read: free the parsed store pages and Markdown tokens before writing."""
+    domain = _domain(env)
+    domain.data["index"] = domain.index.without_pages()
+    markdown.clear_cache()
+    return []
 
 
 def on_env_get_outdated(

@@ -20,6 +20,7 @@ case-insensitive file systems: names that fold together (``Session`` and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -251,7 +252,14 @@ def generated_prefix(srcdir: str | os.PathLike[str], settings: Settings) -> str 
     """The docname prefix of generated pages (``examples/``), when pages are generated."""
     if not settings.generate_pages:
         return None
-    root = generate_root(srcdir, settings.generate_dir)
+    return _prefix(os.fspath(srcdir), settings.generate_dir)
+
+
+@functools.lru_cache(maxsize=16)
+def _prefix(srcdir: str, generate_dir: str) -> str | None:
+    """Memoised: the sidebar asks for every page it writes, and resolving links is a system call
+    per part of the path."""
+    root = generate_root(srcdir, generate_dir)
     if root is None:
         return None
     return Path(os.path.relpath(root, os.path.realpath(srcdir))).as_posix() + "/"

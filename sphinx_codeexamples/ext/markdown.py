@@ -13,27 +13,31 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from docutils import nodes
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from ..store.reader import MAX_MARKDOWN_CHARS
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _BROWSER_IGNORED = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    """The parser, made on first use: a build that reads no page never imports markdown-it."""
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark")
     # Every URL reaches LinkPolicy, which decides and warns.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
-
-
-_PARSER = _parser()
 
 
 @dataclass
@@ -83,12 +87,17 @@ CACHED_TEXT_CHARS = 4_000
 
 @functools.lru_cache(maxsize=1024)
 def _cached_tokens(text: str) -> tuple[Token, ...]:
-    return tuple(_PARSER.parse(text))
+    return tuple(_parser().parse(text))
+
+
+def clear_cache() -> None:
+    """Forget the memoised tokens (once every page is read, before writing)."""
+    _cached_tokens.cache_clear()
 
 
 def _tokens(text: str) -> Sequence[Token]:
     """The parsed tokens of *text*; shared between calls, so they are only ever read."""
-    return _cached_tokens(text) if len(text) <= CACHED_TEXT_CHARS else _PARSER.parse(text)
+    return _cached_tokens(text) if len(text) <= CACHED_TEXT_CHARS else _parser().parse(text)
 
 
 def markdown_to_nodes(text: str, policy: LinkPolicy) -> list[nodes.Node]:

@@ -16,6 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import CodeExamplesDomain, ShownCallable
 from .i18n import _, format_nodes
+from .search import NO_SEARCH
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -76,7 +77,8 @@ def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -
     """One paragraph per module group: ``More examples from module: a, b, c``."""
     if not groups:
         return []
-    container = nodes.container(classes=["codeexamples-related"])
+    # Navigation, like a sidebar: out of the search index, or every sibling's name would find every page.
+    container = nodes.container(classes=["codeexamples-related", NO_SEARCH])
     for module, records in groups:
         paragraph = nodes.paragraph(classes=["codeexamples-related-module"])
         links: list[nodes.Node] = []

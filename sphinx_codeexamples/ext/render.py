@@ -14,6 +14,7 @@ from docutils import nodes
 from ..model import Elision, Example, Hunk, Page
 from .i18n import _, elision_text, example_title, format_nodes, intro_sentence
 from .markdown import LinkPolicy, markdown_to_nodes
+from .search import NO_SEARCH
 
 #: Classes other builders' transforms find our nodes by.
 CODE_CLASS = "codeexamples-code"
@@ -36,6 +37,7 @@ class RenderOptions:
     #: Inside body elements (an API entry's content), where a section would become a
     #: numbered heading of the document: a container headed by a rubric instead.
     nested: bool = False
+    search_code: bool = False
 
 
 def example_anchor(dotted: str, number: int) -> str:
@@ -110,10 +112,10 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
 
 
 def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
-    rendered: list[nodes.Node] = []
+    rendered: list[nodes.Element] = []
     for part in example.code:
         if isinstance(part, Elision):
-            rendered.append(_elision(part))
+            rendered.append(_elision(part, options))
         else:
             rendered.append(hunk_block(part, example.language, options))
     return rendered
@@ -122,7 +124,7 @@ def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
 def hunk_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
     """One hunk as a highlighted literal block, its marked lines as ``hl_lines``."""
     text = hunk.text
-    block = nodes.literal_block(text, text, classes=[CODE_CLASS])
+    block = nodes.literal_block(text, text, classes=[CODE_CLASS, *_search_classes(options)])
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
@@ -134,7 +136,12 @@ def hunk_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.liter
     return block
 
 
-def _elision(elision: Elision) -> nodes.paragraph:
-    paragraph = nodes.paragraph(classes=[ELISION_CLASS])
+def _search_classes(options: RenderOptions) -> list[str]:
+    """Other projects' code is kept out of the search index unless asked for."""
+    return [] if options.search_code else [NO_SEARCH]
+
+
+def _elision(elision: Elision, options: RenderOptions) -> nodes.paragraph:
+    paragraph = nodes.paragraph(classes=[ELISION_CLASS, *_search_classes(options)])
     paragraph += nodes.inline("", ELISION_MARK + elision_text(elision))
     return paragraph

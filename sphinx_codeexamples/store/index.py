@@ -2,7 +2,8 @@
 
 Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
 re-reads changed files; the parsed page stays in memory for whoever shows it
-next in the same process (pickling an entry drops it). Two pages for one
+next in the same process, or in a process forked from it (pickling an entry, or
+:meth:`StoreIndex.without_pages`, drops it). Two pages for one
 callable: the first in store order (store directories in the order given, then
 file paths sorted) wins, and the other gets a ``duplicate`` problem naming both
 files.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Page
 from ..problems import Problem, ProblemCode
@@ -72,6 +73,13 @@ class StoreIndex:
         """The name *dotted*'s page is filed under, or None when no page knows it."""
         entry = self.lookup(dotted)
         return entry.name if entry is not None else None
+
+    def without_pages(self) -> StoreIndex:
+        """The same index without the parsed pages (as a pickled index is): they can be freed."""
+        entries = tuple(replace(entry, page=None) for entry in self.entries)
+        new = {id(old): entry for old, entry in zip(self.entries, entries)}
+        by_name = {name: new[id(entry)] for name, entry in self.by_name.items()}
+        return StoreIndex(entries, by_name, self.problems, self.aliases)
 
 
 def iter_page_files(directory: str) -> Iterator[str]:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from markdown_it import MarkdownIt
 
 from ..model import ProjectLinks
 
-_PARSER = MarkdownIt("commonmark")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 _FORGES = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht")
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """The parser, made on first use: a rescan that finds no changed page never imports markdown-it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def iter_links(markdown: str) -> Iterator[tuple[str, str]]:
     """Yield ``(text, url)`` for every Markdown link in *markdown*."""
-    for block in _PARSER.parse(markdown):
+    for block in _parser().parse(markdown):
         children = block.children or []
         for index, token in enumerate(children):
             if token.type != "link_open":

@@ -130,7 +130,10 @@ def read_page_file(path: str) -> tuple[Page | None, list[Problem]]:
             message = f"{status.st_size:,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit for a page; skipped"
             return None, [Problem(path, 1, ProblemCode.TOO_LARGE, message)]
         with open(path, "rb") as stream:
-            data = stream.read(MAX_PAGE_BYTES + 1)
+            # The size stat() saw, then whatever the file grew by: read(n) allocates n bytes up front.
+            data = stream.read(status.st_size + 1)
+            if len(data) > status.st_size:
+                data += stream.read(MAX_PAGE_BYTES + 1 - len(data))
     except OSError as error:
         return None, [Problem(path, 0, ProblemCode.UNREADABLE, f"cannot read: {error.strerror}")]
     if len(data) > MAX_PAGE_BYTES:  # the file grew after stat()

@@ -1,0 +1,4 @@
+extensions = ["sphinx_codeexamples"]
+project = "Search"
+codeexamples_store = "store"
+codeexamples_generate_pages = True
