@@ -148,7 +148,7 @@ def test_compact_rendering_and_rank(make_app: MakeApp, src: Path) -> None:
     assert "# beta tiles" not in beta.get_text()
     assert (
         beta.find("p", class_="codeexamples-elision").get_text()
-        == "\N{VERTICAL ELLIPSIS} used in 1 more place of this file"
+        == "\N{VERTICAL ELLIPSIS} used in one more place of this file"
     )
     first = shown[0].find("p", class_="codeexamples-provenance")
     assert first.get_text() == "From alpha: alpha/quick.py, line 4 (licence)"

@@ -36,9 +36,10 @@ from ..problems import ProblemCode
 from ..store.index import IndexEntry as StoreEntry
 from .config import Settings
 from .domain import CodeExamplesDomain
+from .i18n import _, format_nodes
 from .logging import warn
 from .markdown import LinkPolicy
-from .render import RenderOptions, hunk_block
+from .render import ELISION_MARK, RenderOptions, hunk_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
 
 #: After autodoc's type-hint merge (500), which may add the entry's field list.
 PRIORITY = 600
-RUBRIC = "Examples in the wild"
-MORE_SUMMARY = "More examples"
 #: Object types the coverage report counts as documented callables.
 CALLABLE_TYPES = frozenset(
     {
@@ -302,20 +301,27 @@ def _file_label(example: Example) -> str:
 def provenance(example: Example, policy: LinkPolicy) -> nodes.paragraph:
     """``From PROJECT: dir/file.py, line N (licence)``, the file and licence linked when known."""
     paragraph = nodes.paragraph(classes=["codeexamples-provenance"])
-    paragraph += nodes.Text("From ")
-    paragraph += nodes.strong(example.project, example.project)
-    paragraph += nodes.Text(": ")
     line = _first_marked_line(example)
-    label = _file_label(example) + (f", line {line}" if line is not None else "")
+    label = _file_label(example)
+    if line is not None:
+        # Translators: a source file and the line of its first use of the callable.
+        label = _("{file}, line {line}").format(file=label, line=line)
     url = policy.resolve(example.source_url) if example.source_url else None
     if url and line is not None and "#" not in url and urlsplit(url).netloc.lower() in _LINE_FRAGMENT_HOSTS:
         url = f"{url}#L{line}"
-    paragraph += nodes.reference(label, label, refuri=url) if url else nodes.Text(label)
+    source = nodes.reference(label, label, refuri=url) if url else nodes.Text(label)
+    project = nodes.strong(example.project, example.project)
     licence = policy.resolve(example.links.license) if example.links.license else None
     if licence:
-        paragraph += nodes.Text(" (")
-        paragraph += nodes.reference("licence", "licence", refuri=licence)
-        paragraph += nodes.Text(")")
+        # Translators: a link to the licence of the project an example comes from.
+        word = str(_("licence"))
+        # Translators: where an example comes from: {project} and {file} are links or names.
+        template = _("From {project}: {file} ({licence})")
+        values = {"licence": nodes.reference(word, word, refuri=licence)}
+    else:
+        # Translators: where an example comes from: {project} and {file} are links or names.
+        template, values = _("From {project}: {file}"), {}
+    paragraph.extend(format_nodes(str(template), project=project, file=source, **values))
     return paragraph
 
 
@@ -329,8 +335,13 @@ def _example_nodes(example: Example, policy: LinkPolicy, options: RenderOptions)
     others = sum(1 for hunk in example.hunks if _uses(hunk) and hunk is not shown)
     if others:
         note = nodes.paragraph(classes=["codeexamples-elision"])
-        places = "place" if others == 1 else "places"
-        note += nodes.inline("", f"\N{VERTICAL ELLIPSIS} used in {others} more {places} of this file")
+        if others == 1:
+            # Translators: a note under an example's code.
+            text = _("used in one more place of this file")
+        else:
+            # Translators: a note under an example's code; {count} is 2 or more.
+            text = _("used in {count} more places of this file").format(count=others)
+        note += nodes.inline("", ELISION_MARK + text)
         item += note
     return [item]
 
@@ -357,14 +368,22 @@ def api_block(pages: Sequence[Page], settings: Settings, docname: str) -> list[n
     if not ordered or shown + more == 0:
         return []
     block = nodes.container(classes=["codeexamples-api"])
-    block += nodes.rubric(RUBRIC, RUBRIC, classes=["codeexamples-api-rubric"])
+    # Translators: the heading of the examples shown inside an API entry.
+    rubric = str(_("Examples in the wild"))
+    block += nodes.rubric(rubric, rubric, classes=["codeexamples-api-rubric"])
+
+    def example_nodes(example: Example) -> list[nodes.Node]:
+        policy = _policy(settings.base_url, owner[id(example)], example)
+        return _example_nodes(example, policy, options)
+
     for example in ordered[:shown]:
-        block.extend(_example_nodes(example, _policy(settings.base_url, owner[id(example)], example), options))
+        block.extend(example_nodes(example))
     extra = ordered[shown : shown + more]
     if extra:
-        disclosure = more_examples(summary=MORE_SUMMARY)
+        # Translators: the summary of a disclosure holding further examples.
+        disclosure = more_examples(summary=str(_("More examples")))
         for example in extra:
-            disclosure.extend(_example_nodes(example, _policy(settings.base_url, owner[id(example)], example), options))
+            disclosure.extend(example_nodes(example))
         block += disclosure
     for page in pages:
         block += examples_link(kind="examples", target=page.dotted, count=len(page.examples), docname=docname)
@@ -507,15 +526,22 @@ class ExampleLinks(SphinxPostTransform):
                 return None
             paragraph = nodes.paragraph(classes=["codeexamples-api-all"])
             count = node["count"]
-            paragraph += nodes.Text(f"All {count} examples: " if count > 1 else "Example page: ")
-            paragraph += _xref("codeexamples", "callable", target, target, docname)
+            link = _xref("codeexamples", "callable", target, target, docname)
+            if count > 1:
+                # Translators: a link to the page with all {count} examples of a callable.
+                template = _("All {count} examples: {link}").format(count=count, link="{link}")
+            else:
+                # Translators: a link to the example page of a callable.
+                template = _("Example page: {link}")
+            paragraph.extend(format_nodes(str(template), link=link))
             return paragraph
         found = api_target(self.env, node["names"])
         if found is None:
             return None
         paragraph = nodes.paragraph(classes=["codeexamples-api-backlink"])
-        paragraph += nodes.Text("API reference: ")
-        paragraph += _xref("py", "obj", found[0], found[0], docname)
+        # Translators: on an example page, a link to the callable's entry in the API reference.
+        template = _("API reference: {link}")
+        paragraph.extend(format_nodes(str(template), link=_xref("py", "obj", found[0], found[0], docname)))
         return paragraph
 
 
