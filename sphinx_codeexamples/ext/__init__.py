@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import config, events, sidebar
+from . import config, events, highlight, links, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
 from .related import VISITORS, RelatedCallables, related_placeholder
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -26,6 +26,10 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.add_role("callable-example", CallableExampleRole())
     app.add_node(related_placeholder, **VISITORS)
     app.add_post_transform(RelatedCallables)
+    app.add_node(highlight.linked_literal_block, **highlight.VISITORS)
+    app.connect("doctree-read", links.on_doctree_read)
+    app.connect("doctree-resolved", links.on_doctree_resolved)
+    app.connect("env-get-updated", links.on_env_get_updated)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

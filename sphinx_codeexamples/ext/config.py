@@ -29,6 +29,7 @@ class Settings:
     generate_pages: bool = False
     generate_dir: str = "examples"
     light_navigation: bool = True
+    link_names: bool = True
 
     @classmethod
     def of(cls, config: Config) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             generate_pages=config.codeexamples_generate_pages,
             generate_dir=config.codeexamples_generate_dir,
             light_navigation=config.codeexamples_light_navigation,
+            link_names=config.codeexamples_link_names,
         )
 
 
@@ -96,6 +98,15 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "an example page navigates by. Themes that draw their navigation without ``html_sidebars`` "
         "(furo, pydata-sphinx-theme) are not affected.",
     ),
+    "codeexamples_link_names": (
+        True,
+        "env",
+        (bool,),
+        "In the code of examples, link the names the code imports and uses (``sa.inspect``, "
+        "``json.dumps``, the shown callable) to where the build's Python domain, an intersphinx "
+        "inventory or an example page documents them. Names are found statically (nothing is "
+        "imported); HTML builders only. See :ref:`linked-names`.",
+    ),
     "codeexamples_generate_dir": (
         "examples",
         "env",
@@ -127,6 +138,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_generate_pages = settings.generate_pages
     config.codeexamples_generate_dir = settings.generate_dir
     config.codeexamples_light_navigation = settings.light_navigation
+    config.codeexamples_link_names = settings.link_names
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -167,7 +179,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         warn(ProblemCode.CONFIG, "codeexamples_base_url", f"must be a string, not {base_url!r}")
         base_url = ""
     flags: dict[str, bool] = {}
-    for key in ("related", "related_parent", "generate_pages", "light_navigation"):
+    for key in ("related", "related_parent", "generate_pages", "light_navigation", "link_names"):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
             warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be True or False, not {value!r}")
@@ -185,6 +197,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         generate_pages=flags["generate_pages"],
         generate_dir=os.fspath(generate_dir).strip(),
         light_navigation=flags["light_navigation"],
+        link_names=flags["link_names"],
     )
 
 

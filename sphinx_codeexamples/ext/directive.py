@@ -87,6 +87,7 @@ class CallableExampleDirective(SphinxDirective):
             projects=projects,
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
+            link_names=self.config.codeexamples_link_names,
         )
 
     def _load(self, dotted: str) -> Page | None:

@@ -100,6 +100,7 @@ class CodeExamplesDomain(Domain):
         "shown": {},  # docname -> list[ShownCallable]
         "lookups": {},  # docname -> set of dotted names the document asked for
         "references": {},  # docname -> set of dotted names its roles link to
+        "linked": {},  # docname -> set of dotted names named in its code (see .links)
         "settings": Settings(),
         "index": StoreIndex((), {}, ()),
         "targets": {},  # dotted -> Target as the last build saw them (main process only)
@@ -122,6 +123,10 @@ class CodeExamplesDomain(Domain):
         return self.data.setdefault("references", {})  # type: ignore[no-any-return]
 
     @property
+    def linked(self) -> dict[str, set[str]]:
+        return self.data.setdefault("linked", {})  # type: ignore[no-any-return]
+
+    @property
     def settings(self) -> Settings:
         return self.data["settings"]  # type: ignore[no-any-return]
 
@@ -137,6 +142,9 @@ class CodeExamplesDomain(Domain):
     def note_reference(self, docname: str, dotted: str) -> None:
         self.references.setdefault(docname, set()).add(dotted)
 
+    def note_linked(self, docname: str, names: set[str]) -> None:
+        self.linked[docname] = names
+
     def note_shown(self, record: ShownCallable) -> None:
         self.shown.setdefault(record.docname, []).append(record)
         self._derived = None
@@ -146,6 +154,7 @@ class CodeExamplesDomain(Domain):
             self._derived = None
         self.lookups.pop(docname, None)
         self.references.pop(docname, None)
+        self.linked.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -155,6 +164,8 @@ class CodeExamplesDomain(Domain):
                 self.lookups[docname] = otherdata["lookups"][docname]
             if docname in otherdata.get("references", {}):
                 self.references[docname] = otherdata["references"][docname]
+            if docname in otherdata.get("linked", {}):
+                self.linked[docname] = otherdata["linked"][docname]
         self._derived = None
 
     # -- derived maps (computed once, dropped when the records change) ------------
@@ -178,6 +189,10 @@ class CodeExamplesDomain(Domain):
     def docs_referencing(self, names: Set[str]) -> set[str]:
         """Documents whose roles link to any of *names*."""
         return {docname for docname, linked in self.references.items() if linked & names}
+
+    def docs_linking(self, names: Set[str]) -> set[str]:
+        """Documents whose code links any of *names*."""
+        return {docname for docname, linked in self.linked.items() if linked & names}
 
     def iter_shown(self) -> Iterator[ShownCallable]:
         """Every shown callable, sorted by docname then order of appearance."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
+from .highlight import Name, linked_literal_block
+from .links import names_by_hunk
 from .markdown import LinkPolicy, markdown_to_nodes
 
 
@@ -23,6 +25,7 @@ class RenderOptions:
     projects: frozenset[str] | None = None
     intro: bool = True
     linenos: bool = False
+    link_names: bool = True
 
 
 def example_anchor(dotted: str, number: int) -> str:
@@ -76,17 +79,25 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
 
 def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
     rendered: list[nodes.Node] = []
+    names = names_by_hunk(example) if options.link_names else {}
+    hunks = 0
     for part in example.code:
         if isinstance(part, Elision):
             rendered.append(_elision(part))
         else:
-            rendered.append(_literal_block(part, example.language, options))
+            rendered.append(_literal_block(part, example.language, options, names.get(hunks, [])))
+            hunks += 1
     return rendered
 
 
-def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
+def _literal_block(
+    hunk: Hunk, language: str, options: RenderOptions, names: list[Name]
+) -> nodes.literal_block:
     text = hunk.text
-    block = nodes.literal_block(text, text, classes=["codeexamples-code"])
+    kind = linked_literal_block if names else nodes.literal_block
+    block = kind(text, text, classes=["codeexamples-code"])
+    if names:
+        block["names"] = names  # linked when a page is written (see .links)
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
