@@ -30,7 +30,8 @@ def test_aliases_and_attribute_chains() -> None:
     )
     assert found == {
         (0, 1, "sqlalchemy"): "sqlalchemy",
-        (0, 2, "sqlalchemy.orm"): "sqlalchemy.orm",
+        (0, 2, "sqlalchemy"): "sqlalchemy",
+        (0, 2, "orm"): "sqlalchemy.orm",
         (0, 2, "object_session"): "sqlalchemy.orm.object_session",
         (0, 4, "sa"): "sqlalchemy",
         (0, 4, "orm"): "sqlalchemy.orm",
@@ -43,7 +44,8 @@ def test_aliases_and_attribute_chains() -> None:
 
 def test_dotted_import_binds_the_top_package() -> None:
     found = links("import os.path\nos.path.join(a, b)\n")
-    assert found[(0, 1, "os.path")] == "os.path"
+    assert found[(0, 1, "os")] == "os"
+    assert found[(0, 1, "path")] == "os.path"
     assert found[(0, 2, "join")] == "os.path.join"
     assert found[(0, 2, "os")] == "os"
 

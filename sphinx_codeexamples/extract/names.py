@@ -390,7 +390,7 @@ class _NameFinder(_Finder):
                     self._imports(child)
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    self._alias(alias, alias.name, alias.name)
+                    self._dotted(alias.lineno, alias.col_offset, alias.name)
             elif isinstance(node, ast.ImportFrom):
                 base = absolute_module(self.module, self.is_package, node.level, node.module)
                 if base is None:
@@ -399,12 +399,20 @@ class _NameFinder(_Finder):
                 match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
                 if node.level == 0 and node.module and match and match[2] == node.module:
                     start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
-                    end = start + len(node.module.encode("utf-8"))
-                    self.found.append((node.lineno, start, end, node.module, node.module, None))
+                    self._dotted(node.lineno, start, node.module)
                 for alias in node.names:
                     if alias.name != "*":
-                        self._alias(alias, alias.name, f"{base}.{alias.name}")
+                        start = alias.col_offset
+                        end = start + len(alias.name.encode("utf-8"))
+                        self.found.append(
+                            (alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None)
+                        )
 
-    def _alias(self, alias: ast.alias, word: str, dotted: str) -> None:
-        start = alias.col_offset
-        self.found.append((alias.lineno, start, start + len(word.encode("utf-8")), word, dotted, None))
+    def _dotted(self, line: int, start: int, dotted: str) -> None:
+        """Each part of a module name written at byte *start*: ``a``, then ``b`` (``a.b``), ..."""
+        prefix = ""
+        for part in dotted.split("."):
+            prefix = f"{prefix}.{part}" if prefix else part
+            end = start + len(part.encode("utf-8"))
+            self.found.append((line, start, end, part, prefix, None))
+            start = end + 1
