@@ -14,11 +14,13 @@ an occurrence, nor is a name that may mean two different things. A wrong link is
 worse than a missing one, so every doubt drops the occurrence.
 
 What parses is parsed: the hunks joined (they are pieces of one file), else each
-hunk on its own (dedented, trimmed of a few unparsable lines at its ends) after
-the module-level imports of the others. Lines that still do not parse only
-contribute what their import statements name; and in this fallback a name that
-any other piece of the code might bind (a parameter of a function whose ``def``
-line did not parse, say) is not followed at all.
+hunk on its own (dedented, cut at its syntax errors) after the module-level
+imports of the hunks before it. Lines that still do not parse only contribute
+what their import statements name; and in this fallback a name that any other
+piece of the code might bind (a parameter of a function whose ``def`` line did
+not parse, say) is not followed at all. What the skipped parts of the file bind
+is unknowable; a hunk from inside a function whose ``def`` line was skipped is
+read as if the function's parameters did not shadow the module's imports.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 
 from .finder import _TRY, OTHER, STAR, UNBOUND, Targets, _child_bodies, _Finder, _Ref, absolute_module
 
-#: How many lines may be cut from each end of a hunk that does not parse.
+#: How many times a hunk that does not parse is cut at its syntax error before giving up.
 MAX_TRIM = 6
 _BUILTINS = frozenset(dir(builtins))
 _COMPOUND = (
