@@ -256,3 +256,40 @@ def test_moved_target_rewrites_pages_that_were_not_reread(
         "other.html#tinylib.connect"
     }
     check_targets(Path(second.outdir))
+
+
+def test_corpus_links_hit_existing_anchors(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, shared_dir: Path
+) -> None:
+    """Real example code (40 store pages of the shared corpus) under an API page documenting its
+    callables: many names link, and every link lands on an anchor that exists."""
+    from sphinx_codeexamples.store import iter_page_files, read_page_file
+
+    corpus = shared_dir / "corpus" / "fsp-sqlalchemy"
+    store = tmp_path / "store"
+    store.mkdir()
+    names = []
+    for path in sorted(iter_page_files(str(corpus)))[:40]:
+        shutil.copy(path, store)
+        page, _ = read_page_file(path)
+        if page is not None and page.callable is not None:
+            names.append(page.dotted)
+    src = tmp_path / "site"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"extensions = ['sphinx_codeexamples']\ncodeexamples_store = {str(store)!r}\n"
+        "codeexamples_generate_pages = True\n",
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text(
+        "Corpus\n======\n\n.. toctree::\n\n   api\n   examples/index\n", encoding="utf-8"
+    )
+    entries = [f".. py:function:: {name}(*args)\n\n   Documented.\n" for name in sorted(set(names))]
+    (src / "api.rst").write_text("API\n===\n\n" + "\n".join(entries), encoding="utf-8")
+    app = make_app("dirhtml", srcdir=src)
+    app.build()
+    found = check_targets(Path(app.outdir))
+    assert len(found) > 200
+    linked = {title for _, _, title, _ in found}
+    assert len(linked & set(names)) > len(set(names)) // 2  # most callables link from their examples
+    assert all(title in set(names) or "#" in href for _, _, title, href in found)
