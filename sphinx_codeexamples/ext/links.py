@@ -22,6 +22,7 @@ the builder, so they are right in html, dirhtml, singlehtml and epub.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -44,13 +45,19 @@ PYTHON = frozenset({"python", "python3", "py", "py3"})
 
 def names_by_hunk(example: Example) -> dict[int, list[Name]]:
     """The names found in each hunk of *example* (by the hunk's index among the hunks)."""
-    hunks = [hunk.text for hunk in example.hunks]
+    hunks = tuple(hunk.text for hunk in example.hunks)
     if example.language.lower() not in PYTHON or not hunks or hunks[0].lstrip().startswith(">>>"):
         return {}
+    return {index: list(names) for index, names in _names(hunks).items()}
+
+
+@lru_cache(maxsize=256)
+def _names(hunks: tuple[str, ...]) -> dict[int, tuple[Name, ...]]:
+    """The names of some code, once per process (an example may be shown on several pages)."""
     found: dict[int, list[Name]] = {}
     for use in names_in(hunks):
         found.setdefault(use.hunk, []).append((use.line, use.column, use.end, use.text, use.dotted))
-    return found
+    return {index: tuple(names) for index, names in found.items()}
 
 
 def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
