@@ -9,9 +9,10 @@ The site is the store's generated pages (``codeexamples_generate_pages = True``)
 plus one API page documenting every callable of the store with ``py:function``,
 so that names resolve and the linking formatter runs. Each build is a fresh
 ``python -m sphinx -E`` subprocess (full read and write); "on" and "off"
-alternate, the order flipping every pair. Printed: the median of each side, the
-spread (min-max), and the ratio of the medians. The machine's load shows in the
-spread: on a shared machine, trust the ratio only when the spreads are small.
+alternate, the order flipping every pair. Printed for wall-clock time and for
+CPU time (user + system of the build process): each side's runs, their medians
+and the ratio of the medians. On a loaded, shared machine wall-clock times
+spread widely; CPU time is the steadier figure there.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,14 +77,18 @@ def make_site(store: Path, pages: int | None, where: Path) -> Path:
     return src
 
 
-def build(src: Path, out: Path, link_names: bool) -> float:
+def build(src: Path, out: Path, link_names: bool) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one full build in a fresh process."""
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "sphinx", "-E", "-q", "-b", "html"]
     command += ["-D", f"codeexamples_link_names={int(link_names)}", str(src), str(out)]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def count_links(out: Path) -> int:
@@ -101,27 +107,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-links-") as temp:
         where = Path(temp)
         src = make_site(args.store, args.pages, where)
-        times: dict[bool, list[float]] = {True: [], False: []}
+        runs: dict[str, dict[bool, list[float]]] = {
+            "wall": {True: [], False: []},
+            "cpu": {True: [], False: []},
+        }
         links = 0
         for pair in range(args.pairs):
             order = (True, False) if pair % 2 == 0 else (False, True)
             for link_names in order:
                 out = where / ("on" if link_names else "off")
-                times[link_names].append(build(src, out, link_names))
+                wall, cpu = build(src, out, link_names)
+                runs["wall"][link_names].append(wall)
+                runs["cpu"][link_names].append(cpu)
                 if link_names:
                     links = count_links(out)
-        on, off = statistics.median(times[True]), statistics.median(times[False])
-        figures = {
-            "pairs": args.pairs,
-            "links_written": links,
-            "on_median_s": round(on, 3),
-            "off_median_s": round(off, 3),
-            "on_spread_s": [round(min(times[True]), 3), round(max(times[True]), 3)],
-            "off_spread_s": [round(min(times[False]), 3), round(max(times[False]), 3)],
-            "ratio_on_off": round(on / off, 4),
-            "runs_on": [round(value, 3) for value in times[True]],
-            "runs_off": [round(value, 3) for value in times[False]],
-        }
+        figures: dict[str, object] = {"pairs": args.pairs, "links_written": links}
+        for kind, times in runs.items():
+            on, off = statistics.median(times[True]), statistics.median(times[False])
+            figures[kind] = {
+                "on_median_s": round(on, 3),
+                "off_median_s": round(off, 3),
+                "ratio_on_off": round(on / off, 4),
+                "on_runs_s": [round(value, 3) for value in times[True]],
+                "off_runs_s": [round(value, 3) for value in times[False]],
+            }
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
