@@ -109,6 +109,8 @@ class CodeExamplesDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._derived: _Derived | None = None
+        #: Dotted names in code that resolve nowhere in this build (main process, see .links).
+        self.unresolved: set[str] = set()
 
     @property
     def shown(self) -> dict[str, list[ShownCallable]]:

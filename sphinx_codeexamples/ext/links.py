@@ -71,7 +71,13 @@ def _enabled(app: Sphinx) -> bool:
 
 
 class NameResolver:
-    """Dotted names -> URIs relative to the page *docname*, through Sphinx's own resolution."""
+    """Dotted names -> URIs relative to the page *docname*, through Sphinx's own resolution.
+
+    Most names resolve nowhere (a variable's attribute, an undocumented library);
+    whether a name resolves does not depend on the page, so such names are kept in
+    the domain's :attr:`~.CodeExamplesDomain.unresolved` set for the rest of the
+    build and not asked about again.
+    """
 
     def __init__(self, app: Sphinx, docname: str) -> None:
         self.app = app
@@ -81,6 +87,8 @@ class NameResolver:
         self.cache: dict[str, str | None] = {}
 
     def uri(self, dotted: str) -> str | None:
+        if dotted in self.ours.unresolved:
+            return None
         if dotted not in self.cache:
             self.cache[dotted] = self._resolve(dotted)
         return self.cache[dotted]
@@ -95,7 +103,11 @@ class NameResolver:
                 uri = resolve(name)
                 if uri:
                     return uri
-        return self._example_page(entry.name if entry is not None and entry.name else dotted)
+        shown = entry.name if entry is not None and entry.name else dotted
+        if self.ours.find(shown) is None:
+            self.ours.unresolved.add(dotted)  # nowhere, from any page
+            return None
+        return self._example_page(shown)
 
     def _xref(self, name: str) -> tuple[pending_xref, nodes.literal]:
         contnode = nodes.literal(name, name)
@@ -191,6 +203,7 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not _enabled(app):
         return []
     names = set().union(*domain.linked.values()) if domain.linked else set()
+    domain.unresolved = set()  # what resolves is known once reading is over
     resolver = NameResolver(app, app.config.root_doc)
     new = {name: resolver.uri(name) for name in names}
     old: dict[str, str | None] = domain.data.get("link_targets", {})
