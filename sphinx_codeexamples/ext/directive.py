@@ -88,7 +88,16 @@ class CallableExampleDirective(SphinxDirective):
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
             link_names=self.config.codeexamples_link_names,
+            nested=not self._at_section_level(),
         )
+
+    def _at_section_level(self) -> bool:
+        """True when sections may go here (not inside an API entry, a list, an admonition...)."""
+        try:
+            parent = self.state.parent
+        except Exception:  # MyST's mock state has no parent: its directives sit at section level
+            return True
+        return parent is None or isinstance(parent, nodes.section | nodes.document)
 
     def _load(self, dotted: str) -> Page | None:
         index = self.domain.index

@@ -20,6 +20,7 @@ from sphinx.util.nodes import make_refnode
 
 from ..store import StoreIndex
 from .config import Settings
+from .i18n import _
 from .role import CallableExampleRole
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ class CallablesIndex(Index):
     """Every documented callable, one heading per module (``codeexamples-callables``)."""
 
     name = "callables"
-    localname = "Code examples by module"
-    shortname = "code examples"
+    localname = _("Code examples by module")
+    shortname = _("code examples")
 
     def generate(
         self, docnames: Iterable[str] | None = None
@@ -92,8 +93,8 @@ class CallablesIndex(Index):
 
 class CodeExamplesDomain(Domain):
     name = "codeexamples"
-    label = "Code examples"
-    object_types: ClassVar[dict[str, ObjType]] = {"callable": ObjType("callable example", "callable")}
+    label = _("Code examples")
+    object_types: ClassVar[dict[str, ObjType]] = {"callable": ObjType(_("callable example"), "callable")}
     roles: ClassVar[dict[str, Any]] = {"callable": CallableExampleRole()}
     indices: ClassVar[list[type[Index]]] = [CallablesIndex]
     initial_data: ClassVar[dict[str, Any]] = {
