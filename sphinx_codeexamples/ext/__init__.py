@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import autodoc, config, coverage, events, search, sidebar
+from . import autodoc, config, coverage, events, highlight, links, search, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
 from .i18n import setup_i18n
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -40,6 +40,10 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", autodoc.on_doctree_resolved)
     app.connect("env-check-consistency", coverage.on_env_check_consistency)
     search.setup_search(app)
+    app.add_node(highlight.linked_literal_block, **highlight.VISITORS)
+    app.connect("doctree-read", links.on_doctree_read)
+    app.connect("doctree-resolved", links.on_doctree_resolved)
+    app.connect("env-get-updated", links.on_env_get_updated)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

@@ -37,6 +37,7 @@ from ..store.index import IndexEntry as StoreEntry
 from .config import Settings
 from .domain import CodeExamplesDomain
 from .i18n import _, format_nodes
+from .links import names_by_hunk
 from .logging import warn
 from .markdown import LinkPolicy
 from .render import ELISION_MARK, RenderOptions, hunk_block
@@ -331,7 +332,8 @@ def _example_nodes(example: Example, policy: LinkPolicy, options: RenderOptions)
     item += provenance(example, policy)
     shown = used_hunk(example)
     if shown is not None:
-        item += hunk_block(shown, example.language, options)
+        names = names_by_hunk(example).get(example.hunks.index(shown), []) if options.link_names else []
+        item += hunk_block(shown, example.language, options, names)
     others = sum(1 for hunk in example.hunks if _uses(hunk) and hunk is not shown)
     if others:
         note = nodes.paragraph(classes=["codeexamples-elision"])
@@ -356,7 +358,7 @@ def _policy(base_url: str, page: Page, example: Example) -> LinkPolicy:
 def api_block(pages: Sequence[Page], settings: Settings, docname: str) -> list[nodes.Node]:
     """The compact block for one entry, or nothing when its pages have no examples."""
     shown, more = settings.autodoc_max, settings.autodoc_more
-    options = RenderOptions(search_code=settings.search_code)
+    options = RenderOptions(search_code=settings.search_code, link_names=settings.link_names)
     owner: dict[int, Page] = {}
     unique: dict[tuple[str, str | None, tuple[str, ...]], Example] = {}
     for page in pages:

@@ -43,6 +43,7 @@ class Settings:
         return dict(self.aliases)
 
     search_code: bool = False
+    link_names: bool = True
 
     @classmethod
     def of(cls, config: Config) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             autodoc_exclude=tuple(config.codeexamples_autodoc_exclude),
             coverage=config.codeexamples_coverage,
             search_code=config.codeexamples_search_code,
+            link_names=config.codeexamples_link_names,
         )
 
 
@@ -125,6 +127,15 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "projects' code, and its every ``self``, ``return`` and local name would flood the search "
         "results. Page titles, example titles, blurbs, intros and the callables' object entries are "
         "searchable either way.",
+    ),
+    "codeexamples_link_names": (
+        True,
+        "env",
+        (bool,),
+        "In the code of examples, link the names the code imports and uses (``sa.inspect``, "
+        "``json.dumps``, the shown callable) to where the build's Python domain, an intersphinx "
+        "inventory or an example page documents them. Names are found statically (nothing is "
+        "imported); HTML builders only. See :ref:`linked-names`.",
     ),
     "codeexamples_generate_dir": (
         "examples",
@@ -212,6 +223,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_autodoc_exclude = list(settings.autodoc_exclude)
     config.codeexamples_coverage = settings.coverage
     config.codeexamples_search_code = settings.search_code
+    config.codeexamples_link_names = settings.link_names
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -260,6 +272,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         "autodoc",
         "coverage",
         "search_code",
+        "link_names",
     ):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
@@ -302,6 +315,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         autodoc_exclude=tuple(pattern.strip() for pattern in raw_exclude if pattern.strip()),
         coverage=flags["coverage"],
         search_code=flags["search_code"],
+        link_names=flags["link_names"],
     )
 
 

@@ -88,6 +88,7 @@ class CallableExampleDirective(SphinxDirective):
             projects=projects,
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
+            link_names=self.config.codeexamples_link_names,
             nested=not self._at_section_level(),
             search_code=self.config.codeexamples_search_code,
         )

@@ -103,6 +103,7 @@ class CodeExamplesDomain(Domain):
         "lookups": {},  # docname -> set of dotted names the document asked for
         "references": {},  # docname -> set of dotted names its roles link to
         "api": {},  # docname -> list of autodoc.ApiEntry (Python entries and what they showed)
+        "linked": {},  # docname -> set of dotted names named in its code (see .links)
         "settings": Settings(),
         "index": StoreIndex((), {}, ()),
         "targets": {},  # dotted -> Target as the last build saw them (main process only)
@@ -111,6 +112,8 @@ class CodeExamplesDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._derived: _Derived | None = None
+        #: Dotted names in code that resolve nowhere in this build (main process, see .links).
+        self.unresolved: set[str] = set()
 
     @property
     def shown(self) -> dict[str, list[ShownCallable]]:
@@ -128,6 +131,10 @@ class CodeExamplesDomain(Domain):
     def api_entries(self) -> dict[str, list[Any]]:
         """docname -> the Python entries it documents (:class:`.autodoc.ApiEntry`)."""
         return self.data.setdefault("api", {})  # type: ignore[no-any-return]
+
+    @property
+    def linked(self) -> dict[str, set[str]]:
+        return self.data.setdefault("linked", {})  # type: ignore[no-any-return]
 
     @property
     def settings(self) -> Settings:
@@ -173,6 +180,9 @@ class CodeExamplesDomain(Domain):
     def note_api_entry(self, docname: str, entry: Any) -> None:
         self.api_entries.setdefault(docname, []).append(entry)
 
+    def note_linked(self, docname: str, names: set[str]) -> None:
+        self.linked[docname] = names
+
     def note_shown(self, record: ShownCallable) -> None:
         self.shown.setdefault(record.docname, []).append(record)
         self._derived = None
@@ -183,6 +193,7 @@ class CodeExamplesDomain(Domain):
         self.lookups.pop(docname, None)
         self.references.pop(docname, None)
         self.api_entries.pop(docname, None)
+        self.linked.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -194,6 +205,8 @@ class CodeExamplesDomain(Domain):
                 self.references[docname] = otherdata["references"][docname]
             if docname in otherdata.get("api", {}):
                 self.api_entries[docname] = otherdata["api"][docname]
+            if docname in otherdata.get("linked", {}):
+                self.linked[docname] = otherdata["linked"][docname]
         self._derived = None
 
     # -- derived maps (computed once, dropped when the records change) ------------
@@ -217,6 +230,10 @@ class CodeExamplesDomain(Domain):
     def docs_referencing(self, names: Set[str]) -> set[str]:
         """Documents whose roles link to any of *names*."""
         return {docname for docname, linked in self.references.items() if linked & names}
+
+    def docs_linking(self, names: Set[str]) -> set[str]:
+        """Documents whose code links any of *names*."""
+        return {docname for docname, linked in self.linked.items() if linked & names}
 
     def iter_shown(self) -> Iterator[ShownCallable]:
         """Every shown callable, sorted by docname then order of appearance."""

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
+from .highlight import Name, linked_literal_block
 from .i18n import _, elision_text, example_title, format_nodes, intro_sentence
+from .links import names_by_hunk
 from .markdown import LinkPolicy, markdown_to_nodes
 from .search import NO_SEARCH
 
@@ -34,6 +36,7 @@ class RenderOptions:
     projects: frozenset[str] | None = None
     intro: bool = True
     linenos: bool = False
+    link_names: bool = True
     #: Inside body elements (an API entry's content), where a section would become a
     #: numbered heading of the document: a container headed by a rubric instead.
     nested: bool = False
@@ -112,19 +115,28 @@ def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
 
 
 def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
-    rendered: list[nodes.Element] = []
+    rendered: list[nodes.Node] = []
+    names = names_by_hunk(example) if options.link_names else {}
+    hunks = 0
     for part in example.code:
         if isinstance(part, Elision):
             rendered.append(_elision(part, options))
         else:
-            rendered.append(hunk_block(part, example.language, options))
+            rendered.append(hunk_block(part, example.language, options, names.get(hunks, [])))
+            hunks += 1
     return rendered
 
 
-def hunk_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
-    """One hunk as a highlighted literal block, its marked lines as ``hl_lines``."""
+def hunk_block(
+    hunk: Hunk, language: str, options: RenderOptions, names: Sequence[Name] = ()
+) -> nodes.literal_block:
+    """One hunk as a highlighted literal block, its marked lines as ``hl_lines``; *names* are the
+    spans :mod:`.links` turns into links when the page is written."""
     text = hunk.text
-    block = nodes.literal_block(text, text, classes=[CODE_CLASS, *_search_classes(options)])
+    kind = linked_literal_block if names else nodes.literal_block
+    block = kind(text, text, classes=[CODE_CLASS, *_search_classes(options)])
+    if names:
+        block["names"] = list(names)
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True

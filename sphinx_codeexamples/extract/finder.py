@@ -229,6 +229,7 @@ class _Ref:
     snapshot: frozenset[str]
     chain: tuple[tuple[str, int], ...]
     statement: tuple[int, int]
+    node: ast.expr | None = None  # the Name or outermost Attribute, for column positions
 
 
 class _Bind:
@@ -551,7 +552,7 @@ class _Finder:
             elif isinstance(node, ast.Name):
                 if node.id in tracked:
                     if isinstance(node.ctx, ast.Load):
-                        self._reference(node.id, node.lineno, (), scope)
+                        self._reference(node.id, node.lineno, (), scope, node)
                     elif isinstance(node.ctx, ast.Store):
                         self._store(scope, node.id)
                     else:
@@ -565,7 +566,7 @@ class _Finder:
                     base = base.value
                 if isinstance(base, ast.Name):
                     if base.id in tracked:
-                        self._reference(base.id, base.lineno, tuple(reversed(chain)), scope)
+                        self._reference(base.id, base.lineno, tuple(reversed(chain)), scope, node)
                 else:
                     stack.append(base)
             elif isinstance(node, ast.Constant):
@@ -624,8 +625,16 @@ class _Finder:
             self._expr(node.elt, inner)  # type: ignore[attr-defined]
         self._finish(inner)
 
-    def _reference(self, name: str, line: int, chain: tuple[tuple[str, int], ...], scope: _Scope) -> None:
-        scope.refs.append(_Ref(name, line, scope.state.get(name, _UNBOUND_SET), chain, self.statement))
+    def _reference(
+        self,
+        name: str,
+        line: int,
+        chain: tuple[tuple[str, int], ...],
+        scope: _Scope,
+        node: ast.expr | None = None,
+    ) -> None:
+        snapshot = scope.state.get(name, _UNBOUND_SET)
+        scope.refs.append(_Ref(name, line, snapshot, chain, self.statement, node))
 
     # -- resolution ----------------------------------------------------------------------------
 

@@ -1,0 +1,131 @@
+"""Links in highlighted code, put in while Pygments formats the block (HTML builders only).
+
+A :class:`linked_literal_block` is a ``literal_block`` that also carries the
+names found in its code (``names``, set while reading) and, once they are
+resolved for the page being written, their links (``links``). Its HTML visitor
+lends the builder's highlighter a :class:`LinkingHtmlFormatter` for the one
+block: the formatter splits the token stream at the known (line, column)
+positions and wraps a token in ``<a>`` only when its text is the expected name
+(and it is not a string or a comment). Everything else (marked lines, line
+numbers, the ``<div class="highlight-...">`` around the block) is Sphinx's and
+Pygments' own. Other builders never see a link: their translators find no
+visitor for the subclass and use ``visit_literal_block``.
+
+Two private parts of Pygments' ``HtmlFormatter`` are relied upon, and pinned by
+``tests/test_highlight.py``: ``format_unencoded(tokensource, outfile)`` formats a
+token stream, and ``_translate_parts(value)`` turns one token's text into its
+escaped lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from pygments.formatters import HtmlFormatter
+from pygments.token import Comment, String
+
+if TYPE_CHECKING:
+    from sphinx.writers.html5 import HTML5Translator
+
+#: A name found in the code: (line, column, end column, text, dotted name); line 1-based.
+Name = tuple[int, int, int, str, str]
+#: A resolved name: (line, column, end column, text, dotted name, URI).
+Link = tuple[int, int, int, str, str, str]
+
+
+class linked_literal_block(nodes.literal_block):  # type: ignore[misc]
+    """A literal block whose names may link (``names``: :data:`Name` list, ``links``: :data:`Link` list)."""
+
+
+class _LinkedText(str):
+    """A token's text that links to ``href`` (the dotted name it stands for: ``dotted``)."""
+
+    href: str
+    dotted: str
+
+    def __new__(cls, text: str, href: str, dotted: str) -> _LinkedText:
+        value = super().__new__(cls, text)
+        value.href = href
+        value.dotted = dotted
+        return value
+
+
+class LinkingHtmlFormatter(HtmlFormatter):  # type: ignore[misc]
+    """An ``HtmlFormatter`` that wraps the tokens at given positions in ``<a href>``."""
+
+    def __init__(self, *, code_links: Sequence[Link] = (), **options: Any) -> None:
+        super().__init__(**options)
+        by_line: dict[int, list[Link]] = {}
+        for link in sorted(code_links):
+            by_line.setdefault(link[0], []).append(link)
+        self.code_links = by_line
+
+    def format_unencoded(self, tokensource: Iterable[tuple[Any, str]], outfile: Any) -> None:
+        super().format_unencoded(self._linked(tokensource), outfile)
+
+    def _translate_parts(self, value: str) -> list[str]:
+        parts: list[str] = super()._translate_parts(value)
+        if isinstance(value, _LinkedText) and len(parts) == 1:
+            href, title = escape(value.href, quote=True), escape(value.dotted, quote=True)
+            return [f'<a class="codeexamples-name" href="{href}" title="{title}">{parts[0]}</a>']
+        return parts  # the cached list: never changed in place
+
+    def _linked(self, tokens: Iterable[tuple[Any, str]]) -> Iterator[tuple[Any, str]]:
+        """The tokens, split so that each linked name is one token of :class:`_LinkedText`."""
+        links, line, column = self.code_links, 1, 0
+        for ttype, value in tokens:
+            if "\n" in value:
+                yield ttype, value
+                line += value.count("\n")
+                column = len(value) - value.rfind("\n") - 1
+                continue
+            end = column + len(value)
+            here = links.get(line)
+            if here and ttype not in Comment and ttype not in String:
+                yield from _split(ttype, value, column, end, here)
+            else:
+                yield ttype, value
+            column = end
+
+
+def _split(ttype: Any, value: str, start: int, end: int, links: list[Link]) -> Iterator[tuple[Any, str]]:
+    """*value* (columns ``[start, end)``) cut around the links that lie inside it and match its text."""
+    position = start
+    for _, column, stop, text, dotted, uri in links:
+        if column < position or stop > end:
+            continue
+        if value[column - start : stop - start] != text:
+            continue  # the code is not what the names were found in: no link
+        if column > position:
+            yield ttype, value[position - start : column - start]
+        yield ttype, _LinkedText(text, uri, dotted)
+        position = stop
+    if position < end:
+        yield ttype, value[position - start :]
+
+
+def visit_linked_literal_block(self: HTML5Translator, node: linked_literal_block) -> None:
+    """Highlight the block as Sphinx does, with a formatter that knows its links."""
+    links: list[Link] = node.get("links") or []
+    if not links:
+        self.visit_literal_block(node)
+        return
+    highlighter = self.highlighter
+    original = highlighter.formatter
+    # PygmentsBridge.get_formatter() calls self.formatter(**options): a partial does.
+    highlighter.formatter = partial(LinkingHtmlFormatter, code_links=links)  # type: ignore[assignment]
+    try:
+        self.visit_literal_block(node)
+    finally:
+        highlighter.formatter = original
+
+
+def depart_linked_literal_block(self: HTML5Translator, node: linked_literal_block) -> None:
+    self.depart_literal_block(node)
+
+
+VISITORS: dict[str, Any] = {"html": (visit_linked_literal_block, depart_linked_literal_block)}

@@ -1,0 +1,420 @@
+"""The names in an example's code that can link to documentation, found statically.
+
+An example is a few *hunks*, pieces of one source file. Every name the code
+imports, and every use of such a name (with the attribute chain written after
+it), is an occurrence of a dotted name::
+
+    import sqlalchemy as sa        # "sqlalchemy" -> sqlalchemy
+    sa.orm.object_session(obj)     # "sa" -> sqlalchemy, "orm" -> sqlalchemy.orm,
+                                   # "object_session" -> sqlalchemy.orm.object_session
+
+Nothing is imported or executed. Uses are resolved with the scope rules of the
+finder (:mod:`.finder`): a name shadowed by a parameter or an assignment is not
+an occurrence, nor is a name that may mean two different things. A wrong link is
+worse than a missing one, so every doubt drops the occurrence.
+
+What parses is parsed: the hunks joined (they are pieces of one file), else each
+hunk on its own (dedented, cut at its syntax errors) after the module-level
+imports of the hunks before it. Lines that still do not parse only contribute
+what their import statements name; and in this fallback a name that any other
+piece of the code might bind (a parameter of a function whose ``def`` line did
+not parse, say) is not followed at all. What the skipped parts of the file bind
+is unknowable; a hunk from inside a function whose ``def`` line was skipped is
+read as if the function's parameters did not shadow the module's imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .finder import _TRY, OTHER, STAR, UNBOUND, Targets, _child_bodies, _Finder, _Ref, absolute_module
+
+#: How many times a hunk that does not parse is cut at its syntax error before giving up.
+MAX_TRIM = 6
+_BUILTINS = frozenset(dir(builtins))
+_COMPOUND = (
+    *(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While),
+    *(ast.With, ast.AsyncWith, ast.Match, *_TRY),
+)
+_FROM_MODULE = re.compile(r"from\s+(\.*)\s*([A-Za-z_][\w.]*)?")
+
+
+@dataclass(frozen=True, order=True)
+class NameUse:
+    """One occurrence: *text* at ``line`` (1-based, within hunk *hunk*), columns ``[column, end)``."""
+
+    hunk: int
+    line: int
+    column: int
+    end: int
+    text: str
+    dotted: str
+
+
+class _AnyName(frozenset[str]):
+    """A set that holds every name: the finder then follows every import, not only targets."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_NAME = Targets(names=_AnyName(), prefixes=_AnyName(), last_names=(), top_packages=frozenset())
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Code to parse: lines ``first..first+len(lines)-1`` of the joined text, dedented by ``indent``."""
+
+    first: int
+    lines: tuple[str, ...]
+    indent: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def names_in(hunks: Sequence[str], module: str | None = None, is_package: bool = False) -> list[NameUse]:
+    """Every linkable name in the code of one example, sorted.
+
+    *module* (with *is_package*) is the module the code comes from, when known:
+    relative imports are resolved against it, and are not followed otherwise.
+    """
+    joined: list[tuple[int, int, str]] = []  # (hunk, line in hunk, text)
+    for index, code in enumerate(hunks):
+        joined.extend((index, number, line) for number, line in enumerate(code.split("\n"), start=1))
+    texts = tuple(line for _, _, line in joined)
+    whole = _parsed(_dedented(1, texts))
+    if whole is not None:
+        found: set[_Found] | list[_Found] = _occurrences(whole[1], whole[0], module, is_package, {})
+    else:
+        found = _fallback(joined, module, is_package)
+    result: set[NameUse] = set()
+    for item in found:
+        hunk, number, shown = joined[item.line - 1]
+        if shown[item.column : item.end] == item.text:  # positions agree with the shown text
+            result.add(NameUse(hunk, number, item.column, item.end, item.text, item.dotted))
+    return sorted(result)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def _dedented(first: int, lines: Sequence[str]) -> _Piece:
+    """The lines without their common leading whitespace (blank lines become empty)."""
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    prefix = min(indents, default=0)
+    if prefix:
+        heads = {line[:prefix] for line in lines if line.strip()}
+        if len(heads) != 1:  # tabs and spaces mixed: no common prefix
+            prefix = 0
+    return _Piece(first, tuple(line[prefix:] if line.strip() else "" for line in lines), prefix)
+
+
+def _parse(text: str) -> ast.Module | None:
+    return _parse_or_error(text)[0]
+
+
+def _parse_or_error(text: str) -> tuple[ast.Module | None, int]:
+    """The tree of *text*, or None and the line a syntax error points at (0: unknown)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
+            return ast.parse(text), 0
+    except SyntaxError as error:
+        return None, error.lineno or 0
+    except (ValueError, RecursionError, MemoryError):
+        return None, 0
+
+
+def _parsed(piece: _Piece) -> tuple[_Piece, ast.Module] | None:
+    tree = _parse(piece.text)
+    return (piece, tree) if tree is not None else None
+
+
+def _trimmed(first: int, lines: Sequence[str]) -> tuple[_Piece, ast.Module] | None:
+    """A run of *lines* that parses, cut at the syntax errors' lines (a few attempts).
+
+    An error in the first half of the run drops the lines up to it (a hunk that
+    starts inside a statement), one in the second half drops it and the lines after
+    it (a hunk that stops inside one).
+    """
+    head, tail = 0, len(lines)
+    for _ in range(MAX_TRIM):
+        while head < tail and not lines[head].strip():
+            head += 1
+        if head >= tail:
+            return None
+        piece = _dedented(first + head, lines[head:tail])
+        tree, error = _parse_or_error(piece.text)
+        if tree is not None:
+            return piece, tree
+        size = tail - head
+        if error <= 0 or error > size:
+            error = size
+        if error <= size // 2 or error == 1:
+            head += error
+        else:
+            tail = head + error - 1
+    return None
+
+
+# -- the fallback: hunks parsed one by one -----------------------------------------------------
+
+
+def _fallback(joined: Sequence[tuple[int, int, str]], module: str | None, is_package: bool) -> set[_Found]:
+    """Occurrences when the joined hunks do not parse: each hunk's parsable run, imports elsewhere."""
+    texts = [line for _, _, line in joined]
+    pieces: list[tuple[_Piece, ast.Module]] = []
+    first = 1
+    for hunk_lines in _hunk_runs(joined):
+        found = _trimmed(first, hunk_lines)
+        if found is not None:
+            pieces.append(found)
+        first += len(hunk_lines)
+    covered = {line for piece, _ in pieces for line in range(piece.first, piece.first + len(piece.lines))}
+    loose = [number for number in range(1, len(texts) + 1) if number not in covered]
+    import_lines = [(number, tree) for number in loose if (tree := _import_line(texts[number - 1]))]
+    import_numbers = {number for number, _ in import_lines}
+    found_names: set[_Found] = set()
+    # Module-level imports in file order: (line, names they bind).
+    module_imports: list[tuple[int, dict[str, str]]] = []
+    for number, tree in import_lines:
+        line = texts[number - 1]
+        indent = len(line) - len(line.lstrip())
+        piece = _Piece(number, (line.lstrip(),), indent)
+        found_names.update(_occurrences(tree, piece, module, is_package, {}))
+        if indent == 0:
+            module_imports.append((number, _bindings(tree.body[0], module, is_package)))
+    for piece, tree in pieces:
+        if piece.indent == 0:
+            module_imports.extend(
+                (piece.first + statement.lineno - 1, _bindings(statement, module, is_package))
+                for statement in tree.body
+                if isinstance(statement, (ast.Import, ast.ImportFrom))
+            )
+    module_imports.sort(key=lambda item: item[0])
+    loose_bound = _loose_names(texts[number - 1] for number in loose if number not in import_numbers)
+    bound_in: dict[int, set[str]] = {}
+    for index, (piece, tree) in enumerate(pieces):
+        prebound: dict[str, str] = {}
+        for position, bindings in module_imports:
+            if position < piece.first:
+                prebound.update(bindings)
+        occurrences = _occurrences(tree, piece, module, is_package, prebound)
+        if not occurrences:
+            continue
+        maybe_bound = set(loose_bound)
+        for other, (_, other_tree) in enumerate(pieces):
+            if other != index:
+                if other not in bound_in:
+                    bound_in[other] = _bound_names(other_tree)
+                maybe_bound |= bound_in[other]
+        found_names.update(item for item in occurrences if item.head is None or item.head not in maybe_bound)
+    return found_names
+
+
+def _bindings(statement: ast.stmt, module: str | None, is_package: bool) -> dict[str, str]:
+    """What an import statement binds: name -> dotted name (relative imports only when resolvable)."""
+    bound: dict[str, str] = {}
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname:
+                bound[alias.asname] = alias.name
+            else:
+                top = alias.name.partition(".")[0]
+                bound[top] = top
+    elif isinstance(statement, ast.ImportFrom):
+        base = absolute_module(module, is_package, statement.level, statement.module)
+        if base is not None:
+            for alias in statement.names:
+                if alias.name != "*":
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return bound
+
+
+def _hunk_runs(joined: Sequence[tuple[int, int, str]]) -> Iterator[list[str]]:
+    """The lines of each hunk, in order."""
+    current: list[str] = []
+    hunk = joined[0][0] if joined else 0
+    for index, _, line in joined:
+        if index != hunk:
+            yield current
+            current, hunk = [], index
+        current.append(line)
+    if current:
+        yield current
+
+
+def _import_line(line: str) -> ast.Module | None:
+    """The statement of a line that is one complete ``import`` or ``from ... import``, alone."""
+    stripped = line.strip()
+    if not stripped.startswith(("import ", "from ")):
+        return None
+    tree = _parse(stripped)
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return None
+    return tree
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Every name that something other than an import binds in *tree*."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
+            if node.name:
+                bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
+    return bound
+
+
+_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)(\s*[.(])?")
+
+
+def _loose_names(lines: Iterator[str]) -> set[str]:
+    """Names that lines which did not parse might bind: any word not followed by ``.`` or ``(``."""
+    return {match[1] for line in lines for match in _WORD.finditer(line) if not match[2]}
+
+
+# -- occurrences in one parsed piece ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    """An occurrence in joined-text lines; *head* is the name a use starts from (None: an import)."""
+
+    line: int
+    column: int
+    end: int
+    text: str
+    dotted: str
+    head: str | None
+
+
+def _occurrences(
+    tree: ast.Module, piece: _Piece, module: str | None, is_package: bool, prebound: dict[str, str]
+) -> list[_Found]:
+    """The occurrences in *piece* (parsed as *tree*), where *prebound* names are imported already."""
+    lines = piece.lines
+    result = []
+    finder = _NameFinder(tree, piece.text, module, is_package, prebound)
+    for line, start, end, word, dotted, head in finder.occurrences():
+        if not 0 < line <= len(lines):
+            continue
+        encoded = lines[line - 1].encode("utf-8")
+        try:
+            column = len(encoded[:start].decode("utf-8")) + piece.indent
+            end_column = len(encoded[:end].decode("utf-8")) + piece.indent
+        except UnicodeDecodeError:
+            continue
+        result.append(_Found(piece.first + line - 1, column, end_column, word, dotted, head))
+    return result
+
+
+_Raw = tuple[int, int, int, str, str, str | None]
+
+
+class _NameFinder(_Finder):
+    """The finder, following every imported name and reporting positions."""
+
+    def __init__(
+        self, tree: ast.Module, text: str, module: str | None, is_package: bool, prebound: dict[str, str]
+    ) -> None:
+        super().__init__(tree, text, _EVERY_NAME, module, is_package)
+        self.found: list[_Raw] = []
+        for name, dotted in prebound.items():  # imports before this piece of the file
+            self.tracked.add(name)
+            self.module_scope.bind(name, frozenset({dotted}))
+
+    def occurrences(self) -> list[_Raw]:
+        self.run()
+        self._imports(self.tree.body)
+        return self.found
+
+    def _note_star(self, base: str) -> None:
+        self.star_modules.append(base)
+        self.tracked.update(
+            node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name) and node.id not in _BUILTINS
+        )
+
+    def _match(self) -> None:
+        star_bound = self.module_scope.bound
+        for ref, meanings in self.resolved:
+            if ref.node is None or len(meanings) != 1:
+                continue  # may mean two things: no link
+            (meaning,) = meanings
+            if meaning == STAR:
+                if ref.name in star_bound or len(self.star_modules) != 1 or ref.name in _BUILTINS:
+                    continue
+                meaning = f"{self.star_modules[0]}.{ref.name}"
+            elif meaning in (OTHER, UNBOUND):
+                continue
+            self._chain(ref, meaning)
+
+    def _chain(self, ref: _Ref, qualified: str) -> None:
+        attributes: list[ast.Attribute] = []
+        node = ref.node
+        while isinstance(node, ast.Attribute):
+            attributes.append(node)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.end_col_offset is None:
+            return
+        self.found.append((node.lineno, node.col_offset, node.end_col_offset, node.id, qualified, ref.name))
+        for attribute in reversed(attributes):
+            qualified = f"{qualified}.{attribute.attr}"
+            end = attribute.end_col_offset
+            line = attribute.end_lineno
+            if end is None or line is None:
+                return
+            start = end - len(attribute.attr.encode("utf-8"))
+            self.found.append((line, start, end, attribute.attr, qualified, ref.name))
+
+    def _imports(self, body: list[ast.stmt]) -> None:
+        """Import statements name what they import, whatever happens to the names later."""
+        lines = self._text_lines()
+        for node in body:
+            if isinstance(node, _COMPOUND):
+                for child in _child_bodies(node):
+                    self._imports(child)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    self._dotted(alias.lineno, alias.col_offset, alias.name)
+            elif isinstance(node, ast.ImportFrom):
+                base = absolute_module(self.module, self.is_package, node.level, node.module)
+                if base is None:
+                    continue
+                encoded = lines[node.lineno - 1].encode("utf-8") if node.lineno <= len(lines) else b""
+                match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
+                if node.level == 0 and node.module and match and match[2] == node.module:
+                    start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
+                    self._dotted(node.lineno, start, node.module)
+                for alias in node.names:
+                    if alias.name != "*":
+                        start = alias.col_offset
+                        end = start + len(alias.name.encode("utf-8"))
+                        self.found.append(
+                            (alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None)
+                        )
+
+    def _dotted(self, line: int, start: int, dotted: str) -> None:
+        """Each part of a module name written at byte *start*: ``a``, then ``b`` (``a.b``), ..."""
+        prefix = ""
+        for part in dotted.split("."):
+            prefix = f"{prefix}.{part}" if prefix else part
+            end = start + len(part.encode("utf-8"))
+            self.found.append((line, start, end, part, prefix, None))
+            start = end + 1
