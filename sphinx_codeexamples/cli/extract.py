@@ -9,9 +9,9 @@ import sys
 import time
 from typing import Any, TextIO
 
-from ..extract.hunks import CONTEXT
 from ..extract.pipeline import Counts, scan, write_store
 from ..extract.sources import Source, SourceError
+from ..extract.windows import CONTEXT
 from ..model import CallableName
 
 PROG = "sphinx-codeexamples extract"
@@ -52,7 +52,8 @@ def add_parser(commands: Any) -> None:
         type=int,
         default=CONTEXT,
         metavar="N",
-        help=f"lines shown around a use outside a short top-level function or class (default {CONTEXT})",
+        help="inside an item too long to show whole, also show the whole statements that lie within "
+        f"N lines of a shown use (default {CONTEXT})",
     )
     parser.add_argument(
         "--max-examples",

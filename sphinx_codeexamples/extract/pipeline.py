@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
-from .finder import FileUses, Targets, find_uses, first_line, module_name
+from .finder import FileUses, Targets, find_uses, module_name
 from .gitinfo import file_url
-from .hunks import CONTEXT, build_code
+from .hunks import build_code
 from .metadata import ProjectMeta, project_meta
 from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
 from .sources import Source, SourceFile
+from .windows import CONTEXT, Outline
 
 FIRST_SORTORDER = 500_000_000
 SORTORDER_STEP = 10
@@ -208,15 +209,12 @@ def _scan_file(
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    blocks = [
-        (first_line(node), node.end_lineno or node.lineno)
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    ]
+    outline = Outline(tree, lines)
     result = {}
     for target, marked in found.uses.items():
         name = target.rpartition(".")[2]
-        result[target] = (marked, build_code(lines, marked, name, blocks, context=context))
+        window = outline.window(marked, context=context)
+        result[target] = (marked, build_code(lines, window.spans, marked, name))
     return result
 
 
