@@ -131,6 +131,14 @@ class ProblemCode(str, enum.Enum):
         "far below); the page still loads, but such a blurb or intro is shown as plain text instead of "
         "being parsed as Markdown. Reported at the first such line or at the example's heading.",
     )
+    UNPINNED_LINK = (
+        "unpinned-link",
+        Severity.WARNING,
+        "Only ``sphinx-codeexamples check --pinned``: an example's source link does not point at a fixed "
+        "revision of the file (a commit, or a release archive by its digest) but at a branch, a tag "
+        "(which may move, or may have been guessed by ``extract --ref-template`` and not exist), or a "
+        "project page. Sphinx builds never report it. Reported at the example's heading.",
+    )
     OUTSIDE_STORE = (
         "outside-store",
         Severity.ERROR,

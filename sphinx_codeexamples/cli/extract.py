@@ -9,7 +9,9 @@ import sys
 import time
 from typing import Any, TextIO
 
+from ..extract.metadata import ProjectMeta
 from ..extract.pipeline import Counts, scan, write_store
+from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
 from ..extract.windows import CONTEXT
 from ..model import CallableName
@@ -44,8 +46,19 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="STORE_DIR", help="the store directory")
     parser.add_argument(
         "--ref",
-        metavar="REF",
-        help="a tag or commit to pin source links to (default: a checkout's commit; PyPI for archives)",
+        dest="refs",
+        action="append",
+        default=[],
+        metavar="[SOURCE=]REF",
+        help="pin the links of SOURCE (as given, or its file name) to the tag or commit REF (repeatable); "
+        "a bare REF is allowed with one source only (default: a checkout's commit, else --ref-template, "
+        "else the archive's own files on inspector.pypi.io)",
+    )
+    parser.add_argument(
+        "--ref-template",
+        metavar="TEMPLATE",
+        help="the tag of an sdist's or wheel's release, from its {name} and {version}, e.g. 'v{version}'; "
+        "a guess, never checked",
     )
     parser.add_argument(
         "--context",
@@ -126,6 +139,10 @@ def run(arguments: argparse.Namespace) -> int:
             sources.append(Source.open(location))
         except SourceError as error:
             return _error(str(error))
+    try:
+        refs = RefOptions.parse(arguments.refs, arguments.ref_template, sources)
+    except RefError as error:
+        return _error(str(error))
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
         found = scan(names, sources, context=arguments.context, progress=progress)
@@ -135,12 +152,12 @@ def run(arguments: argparse.Namespace) -> int:
         if progress is not None:
             progress.clear()
     for source in sources:
-        if source.git is not None and source.git.dirty and not arguments.ref:
+        if source.git is not None and source.git.dirty and refs.ref_for(source, ProjectMeta())[1] == "commit":
             print(f"warning: {source.location}: uncommitted changes; links point at HEAD", file=sys.stderr)
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    written = write_store(found, arguments.output, arguments.ref, arguments.max_examples)
+    written = write_store(found, arguments.output, refs, arguments.max_examples)
     counts = found.counts
     print(
         f"{counts.scanned} files scanned, {counts.skipped} skipped, {counts.uses} uses found "
@@ -149,4 +166,6 @@ def run(arguments: argparse.Namespace) -> int:
     )
     if written.without_uses:
         print("no uses found of: " + ", ".join(written.without_uses))
+    for result in found.results:
+        print("links: " + refs.linker(result.source, result.meta).describe())
     return 0

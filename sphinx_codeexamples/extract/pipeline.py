@@ -21,10 +21,10 @@ from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
 from .finder import FileUses, Targets, find_uses, module_name
-from .gitinfo import file_url
 from .hunks import build_code
 from .metadata import ProjectMeta, project_meta
 from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
+from .refs import Linker, RefOptions, first_use
 from .sources import Source, SourceFile
 from .windows import CONTEXT, Outline
 
@@ -60,33 +60,9 @@ class SourceResult:
     hits: dict[str, list[_FileHit]] = field(default_factory=dict)
     license_path: str = ""
 
-    def ref(self, override: str | None) -> str | None:
-        """The ref links are pinned to: ``--ref``, else the checkout's commit."""
-        if override:
-            return override
-        return self.source.git.commit if self.source.git else None
-
-    def pinned_url(self, path: str, override: str | None) -> str | None:
-        """The web page of *path* at a fixed ref (``--ref`` or the checkout's commit), if known."""
-        ref = self.ref(override)
-        git = self.source.git
-        repository = (git.repository if git else None) or self.meta.repository
-        if not ref or not repository:
-            return None
-        return file_url(repository, ref, (git.prefix if git else "") + path)
-
-    def url(self, path: str, override: str | None) -> str | None:
-        """The pinned web page of *path*, else the project's PyPI page, else its repository."""
-        pinned = self.pinned_url(path, override)
-        if pinned:
-            return pinned
-        if self.meta.name:
-            version = f"{self.meta.version}/" if self.meta.version and self.source.kind != "directory" else ""
-            return f"{self.meta.pypi}{version}"
-        return self.meta.repository or self.meta.home or None
-
-    def blurb(self, override: str | None) -> str:
-        license_url = self.pinned_url(self.license_path, override) if self.license_path else None
+    def blurb(self, linker: Linker) -> str:
+        """The project's blurb; its license links to the LICENSE file when links are pinned."""
+        license_url = linker.url(self.license_path) if self.license_path and linker.pinned else None
         return blurb(self.meta, self.project, license_url)
 
 
@@ -230,19 +206,26 @@ class Written:
     without_uses: list[str] = field(default_factory=list)
 
 
-def found_examples(scan: Scan, ref: str | None) -> dict[str, list[FoundExample]]:
-    """The examples of each callable, one per (project, file); a file seen twice counts once."""
+def found_examples(scan: Scan, refs: RefOptions | None = None) -> dict[str, list[FoundExample]]:
+    """The examples of each callable, one per (project, file); a file seen twice counts once.
+
+    Each links to its file at the line of its first use, as *refs* says (see
+    :mod:`~sphinx_codeexamples.extract.refs`).
+    """
+    refs = refs or RefOptions()
     examples: dict[str, list[FoundExample]] = {}
     seen: set[tuple[str, str, str]] = set()
     for result in scan.results:
-        text = result.blurb(ref)
+        linker = refs.linker(result.source, result.meta)
+        text = result.blurb(linker)
         key = project_key(result.project)
         for target, hits in result.hits.items():
             for hit in hits:
                 if (target, key, hit.path) in seen:
                     continue
                 seen.add((target, key, hit.path))
-                found = FoundExample(result.project, hit.path, result.url(hit.path, ref), text, hit.code)
+                url = linker.url(hit.path, first_use(hit.code))
+                found = FoundExample(result.project, hit.path, url, text, hit.code)
                 examples.setdefault(target, []).append(found)
     return examples
 
@@ -259,7 +242,9 @@ def limit_examples(found: Sequence[FoundExample], limit: int | None) -> list[Fou
     return [example for round_ in rounds for example in round_ if example is not None][:limit]
 
 
-def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: int | None = None) -> Written:
+def write_store(
+    scan: Scan, store: str, refs: RefOptions | None = None, max_examples: int | None = None
+) -> Written:
     """Write or update one page per callable with uses in *store*; unchanged files are not touched.
 
     *max_examples* caps the examples each callable gets from this scan (see
@@ -268,7 +253,7 @@ def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: in
     os.makedirs(store, exist_ok=True)
     wanted = {name.dotted for name in scan.targets}
     existing, taken, next_order = _read_store(store, wanted)
-    examples = found_examples(scan, ref)
+    examples = found_examples(scan, refs)
     scanned = {project_key(result.project) for result in scan.results}
     outcome = Written()
     for name in sorted(scan.targets):
