@@ -11,8 +11,10 @@ from typing import Any, TextIO
 
 from ..extract.metadata import ProjectMeta
 from ..extract.pipeline import Counts, scan, write_store
+from ..extract.rank import PathFilter
 from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
+from ..extract.summary import as_json
 from ..extract.windows import CONTEXT
 from ..model import CallableName
 
@@ -74,6 +76,27 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help="at most N examples per callable from these sources, taken in turn from each project "
         "(default: every file that uses it)",
+    )
+    parser.add_argument(
+        "--exclude",
+        dest="excludes",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out the files whose project-relative path matches GLOB ('*' matches '/' too), "
+        "e.g. 'docs/*' (repeatable)",
+    )
+    parser.add_argument(
+        "--no-tests",
+        action="store_true",
+        help="leave out test files (under a test, tests or testing directory; test_*.py, *_test.py, "
+        "conftest.py)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="the summary on stdout: lines for a person (default) or one JSON object for scripts",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
     parser.set_defaults(run=run)
@@ -157,15 +180,30 @@ def run(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    written = write_store(found, arguments.output, refs, arguments.max_examples)
+    paths = PathFilter(tuple(arguments.excludes), arguments.no_tests)
+    written = write_store(found, arguments.output, refs, arguments.max_examples, paths)
+    links = [refs.linker(result.source, result.meta) for result in found.results]
+    if arguments.format == "json":
+        print(
+            as_json(
+                found.counts,
+                arguments.output,
+                written.callables,
+                [link.as_dict() for link in links],
+                found.warnings,
+            )
+        )
+        return 0
     counts = found.counts
     print(
         f"{counts.scanned} files scanned, {counts.skipped} skipped, {counts.uses} uses found "
         f"in {counts.files_with_uses} files; {len(written.written)} pages written, "
         f"{len(written.unchanged)} unchanged, in {arguments.output}"
     )
+    for summary in written.callables:
+        print(summary.line())
     if written.without_uses:
         print("no uses found of: " + ", ".join(written.without_uses))
-    for result in found.results:
-        print("links: " + refs.linker(result.source, result.meta).describe())
+    for link in links:
+        print("links: " + link.describe())
     return 0

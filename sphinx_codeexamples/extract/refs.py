@@ -223,6 +223,20 @@ class Linker:
                 names.setdefault(path if strip else _wheel_path(path), name)
         return None, names
 
+    def as_dict(self) -> dict[str, object]:
+        """For ``--format json``: the source, its ref and how it was found, where links go."""
+        target = "forge" if self.forge else "inspector" if self.inspector else "project-page"
+        return {
+            "source": self.source.location,
+            "ref": self.ref,
+            "how": self.how,
+            "repository": self.repository,
+            "links_to": target,
+            "pinned": self.pinned,
+            "checked": self.how == "commit" and self.forge,
+            "archive_blake2b_256": self.digest if self.inspector else None,
+        }
+
     def describe(self) -> str:
         """What the links of this source point at and how the ref was found, for the summary."""
         where = self.source.location
