@@ -355,6 +355,9 @@ def test_callable_without_uses_writes_no_page(tmp_path: Path, capsys: pytest.Cap
         (["--callable", "mylib.class"], "is not a dotted name"),
         (["--callable", "mylib.connect", "--context", "-1"], "--context must be 0 or more"),
         (["--callable", "mylib.connect", "--max-examples", "0"], "--max-examples must be 1 or more"),
+        (["--callable", "mylib.connect", "--ref-template", "v{tag}"], "only {name} and {version}"),
+        (["--callable", "mylib.connect", "--ref", "elsewhere=v1"], "is not one of the sources given"),
+        (["--callable", "mylib.connect", "--ref", "v1", "."], "would pin all 2 sources to one ref"),
     ],
 )
 def test_bad_arguments_exit_2(

@@ -236,3 +236,39 @@ def test_hunk_parses_reads_strings_at_column_zero_like_python() -> None:
     assert hunk_parses(["    x = '''", "at column zero", "'''", "    y = 1"])
     assert not hunk_parses(["    x = 1", "y = 2"])
     assert not hunk_parses(["try:", "    x = 1"])
+
+
+def test_names_in_strings_and_comments_need_no_import_but_f_strings_do() -> None:
+    lines, _ = shown(
+        """
+        import json
+        import os
+        import sys
+        from lib import use
+
+        def f():
+            '''Uses json, says the docstring.'''
+            # sys is mentioned here only
+            return use(f"{os.sep}")
+        """,
+        "return use(",
+    )
+    assert [line for line in lines if line.startswith(("import", "from"))] == [
+        "import os",
+        "from lib import use",
+    ]
+
+
+def test_an_import_that_is_a_use_does_not_pull_in_the_package_import() -> None:
+    lines, _ = shown(
+        """
+        import django
+        from django.core.exceptions import Improper
+
+        def f():
+            raise Improper()
+        """,
+        "import Improper",
+        "raise Improper()",
+    )
+    assert "import django" not in lines

@@ -22,6 +22,7 @@ than it starts), the gap before it inside the same item is filled in.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,18 @@ _TRY = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, n
 _IMPORT_BLOCK_PARTS = (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign, ast.Expr)
 
 Span = tuple[int, int]
+
+_IDENTIFIER = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_STRING_OR_COMMENT = re.compile(
+    r"(?P<prefix>\b[rRbBuUfF]{1,2})?"
+    r"(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
+    r"|#[^\n]*"
+)
+
+
+def _keep_fstring(match: re.Match[str]) -> str:
+    """An f-string stays (its expressions use names), any other string or comment goes."""
+    return match[0] if "f" in (match["prefix"] or "").lower() else " "
 
 
 def span(node: ast.stmt) -> Span:
@@ -94,7 +107,9 @@ class Outline:
         self.tree = tree
         self.lines = lines
         self._bodies: dict[int, _Body] = {}
-        self._imports: dict[Span, tuple[frozenset[str], ast.stmt]] | None = None
+        self._imports: dict[Span, tuple[frozenset[str], bool]] | None = None
+        self._clauses: dict[int, list[list[ast.stmt]]] = {}
+        self._parsed: dict[Span, bool] = {}
 
     def _body(self, statements: list[ast.stmt]) -> _Body:
         body = self._bodies.get(id(statements))
@@ -115,7 +130,9 @@ class Outline:
             if statement is None:
                 break
             found.append(statement)
-            bodies = clauses(statement)
+            bodies = self._clauses.get(id(statement)) or self._clauses.setdefault(
+                id(statement), clauses(statement)
+            )
         return found
 
     def item(self, line: int) -> ast.stmt | None:
@@ -149,17 +166,21 @@ class Outline:
             inside = [line for line in uses if item_span[0] <= line <= item_span[1]]
             shown.extend(_show(items[item_span], inside, max_lines, context))
         groups = [(item_span, _merge(spans)) for item_span, spans in _by_item(outer, shown)]
-        lines_shown = _line_set(self._repair(groups))
-        used_names = self._names_used([items[item_span] for item_span in outer], lines_shown)
+        blocks = {
+            import_span: names
+            for import_span, (names, _) in self._import_blocks().items()
+            if not any(first <= import_span[0] <= last for first, last in outer)
+        }
         imports: list[Span] = []
-        for _ in range(2):  # imports needed by the shown imports (``if t.TYPE_CHECKING:``)
-            imports = [
-                import_span
-                for import_span, (names, _node) in self._import_blocks().items()
-                if names & used_names and not any(first <= import_span[0] <= last for first, last in outer)
-            ]
-            blocks = [self._import_blocks()[import_span][1] for import_span in imports]
-            used_names |= self._names_used(blocks, _line_set(imports))
+        if blocks:
+            import_items = [item for item in outer if isinstance(items[item], (ast.Import, ast.ImportFrom))]
+            used_names = self._names_used(_without(self._repair(groups), import_items), blocks)
+            imports = [import_span for import_span, names in blocks.items() if names & used_names]
+            # and those the shown import blocks need (``import typing as t`` for ``if t.TYPE_CHECKING:``)
+            compound = [import_span for import_span in imports if not self._import_blocks()[import_span][1]]
+            if compound:
+                used_names |= self._names_used(compound, blocks)
+                imports = [import_span for import_span, names in blocks.items() if names & used_names]
         groups.extend((import_span, [import_span]) for import_span in imports)
         groups.sort()
         smallest = min((last - first + 1 for first, last in items), default=0)
@@ -167,69 +188,101 @@ class Outline:
 
     # -- imports ---------------------------------------------------------------------------
 
-    def _import_blocks(self) -> dict[Span, tuple[frozenset[str], ast.stmt]]:
-        """Module-level import statements (and try/if blocks of imports) with the names they bind."""
+    def _import_blocks(self) -> dict[Span, tuple[frozenset[str], bool]]:
+        """Module-level import statements (and try/if blocks of imports): the names they bind, and
+        whether they are plain ``import``/``from`` statements."""
         if self._imports is None:
             self._imports = {}
             for statement in self.tree.body:
                 names = _import_names(statement)
                 if names:
                     first, last = span(statement)
-                    if last - first + 1 <= STATEMENT_LINES or isinstance(statement, ast.ImportFrom):
-                        self._imports[(first, last)] = (frozenset(names), statement)
+                    plain = isinstance(statement, (ast.Import, ast.ImportFrom))
+                    if last - first + 1 <= STATEMENT_LINES or plain:
+                        self._imports[(first, last)] = (frozenset(names), plain)
         return self._imports
 
-    @staticmethod
-    def _names_used(nodes: Iterable[ast.AST], shown: set[int]) -> set[str]:
-        """The names read or written on the *shown* lines of *nodes*."""
+    def _names_used(self, spans: Iterable[Span], blocks: dict[Span, frozenset[str]]) -> set[str]:
+        """Which names bound by the import *blocks* the code of the shown *spans* mentions, strings
+        (but for f-strings) and comments left out. Attribute names (``x.name``) do not count;
+        keyword argument names do (a harmless extra import, when one binds the same word)."""
+        wanted = frozenset().union(*blocks.values())
         names: set[str] = set()
-        for root in nodes:
-            for node in ast.walk(root):
-                if isinstance(node, ast.Name) and node.lineno in shown:
-                    names.add(node.id)
+        for first, last in spans:
+            text = "\n".join(self.lines[first - 1 : last])
+            found = wanted.intersection(_IDENTIFIER.findall(text))
+            if found and ("#" in text or "'" in text or '"' in text):
+                found = wanted.intersection(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(_keep_fstring, text)))
+            names |= found
         return names
 
     # -- repair ----------------------------------------------------------------------------
 
     def _repair(self, groups: list[tuple[Span, list[Span]]]) -> list[Span]:
         """Join the spans into hunks; fill the gap between two hunks of one item while one of them
-        does not parse (it starts at an ``else:``, or ends deeper than it starts)."""
-        hunks: list[tuple[Span, Span, Span]] = []  # (first item, last item, lines)
+        does not parse (it starts at an ``else:``, or ends deeper than it starts).
+
+        A hunk made of whole items at one indentation always parses, so only the
+        others (with a part of a trimmed item) are parsed to check them.
+        """
+        hunks: list[_Hunk] = []
         for item_span, spans in groups:
             for piece in spans:
-                if hunks and self._joinable(hunks[-1][2], piece, hunks[-1][1] == item_span):
-                    first_item, _, lines = hunks[-1]
-                    hunks[-1] = (first_item, item_span, (lines[0], max(lines[1], piece[1])))
+                whole = piece == item_span
+                if hunks and self._joinable(hunks[-1], piece, item_span):
+                    last = hunks[-1]
+                    last.lines = (last.lines[0], max(last.lines[1], piece[1]))
+                    last.last_item = item_span
+                    last.checked = last.checked and whole
                 else:
-                    hunks.append((item_span, item_span, piece))
+                    hunks.append(_Hunk(piece, item_span, item_span, whole))
         position = 0
         while position < len(hunks):
-            first_item, last_item, piece = hunks[position]
-            if self._parses(piece):
+            hunk = hunks[position]
+            if hunk.checked or self._parses(hunk.lines):
                 position += 1
-            elif position > 0 and hunks[position - 1][1] == first_item:
+            elif position > 0 and hunks[position - 1].last_item == hunk.first_item:
                 before = hunks.pop(position - 1)
                 position -= 1
-                hunks[position] = (before[0], last_item, (before[2][0], piece[1]))
-            elif position + 1 < len(hunks) and hunks[position + 1][0] == last_item:
+                hunk.lines, hunk.first_item = (before.lines[0], hunk.lines[1]), before.first_item
+            elif position + 1 < len(hunks) and hunks[position + 1].first_item == hunk.last_item:
                 after = hunks.pop(position + 1)
-                hunks[position] = (first_item, after[1], (piece[0], after[2][1]))
+                hunk.lines, hunk.last_item = (hunk.lines[0], after.lines[1]), after.last_item
             else:
-                position += 1  # cannot be mended (a hunk that is one whole item never fails)
-        return [piece for _, _, piece in hunks]
+                position += 1  # cannot be mended (does not happen: an item alone always parses)
+        return [hunk.lines for hunk in hunks]
 
-    def _joinable(self, previous: Span, piece: Span, same_item: bool) -> bool:
-        """True when *piece* continues the hunk *previous*: only blank lines between them, or
-        (inside one item) at most ``GAP`` lines whose showing keeps the hunk parsing."""
+    def _joinable(self, hunk: _Hunk, piece: Span, item_span: Span) -> bool:
+        """True when *piece* continues *hunk*: inside one item, with only blank lines between them
+        or at most ``GAP`` lines whose showing keeps the hunk parsing; between items, with only
+        blank lines between them and the same indentation (statements of one block)."""
+        previous = hunk.lines
         gap = range(previous[1] + 1, piece[0])
-        if len(gap) <= 0:
-            return True
-        if all(not self.lines[number - 1].strip() for number in gap):
-            return same_item or self._parses((previous[0], piece[1]))
-        return same_item and len(gap) <= GAP and self._parses((previous[0], piece[1]))
+        blank = all(not self.lines[number - 1].strip() for number in gap)
+        if hunk.last_item != item_span:
+            return blank and _indent(self.lines[previous[0] - 1]) == _indent(self.lines[piece[0] - 1])
+        return blank or (len(gap) <= GAP and self._parses((previous[0], piece[1])))
 
     def _parses(self, piece: Span) -> bool:
-        return hunk_parses(self.lines[piece[0] - 1 : piece[1]])
+        known = self._parsed.get(piece)
+        if known is None:
+            known = self._parsed[piece] = hunk_parses(self.lines[piece[0] - 1 : piece[1]])
+        return known
+
+
+@dataclass
+class _Hunk:
+    """A hunk being built: its lines, the items it starts and ends in, and whether it is known to
+    parse (whole items only)."""
+
+    lines: Span
+    first_item: Span
+    last_item: Span
+    checked: bool
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
 
 
 def hunk_parses(lines: Sequence[str]) -> bool:
@@ -293,12 +346,26 @@ def _outermost(spans: list[Span]) -> list[Span]:
 
 def _by_item(items: list[Span], shown: list[Span]) -> list[tuple[Span, list[Span]]]:
     grouped: list[tuple[Span, list[Span]]] = [(item, []) for item in items]
+    starts = [first for first, _ in items]
     for piece in shown:
-        for item, pieces in grouped:
-            if item[0] <= piece[0] <= item[1]:
-                pieces.append(piece)
-                break
+        index = bisect_right(starts, piece[0]) - 1
+        if index >= 0 and piece[0] <= items[index][1]:
+            grouped[index][1].append(piece)
     return grouped
+
+
+def _without(spans: list[Span], removed: list[Span]) -> list[Span]:
+    """*spans* less the lines of the *removed* spans (each inside one of *spans*)."""
+    result = []
+    for first, last in spans:
+        for cut_first, cut_last in removed:
+            if first <= cut_first <= last:
+                if cut_first > first:
+                    result.append((first, cut_first - 1))
+                first = cut_last + 1
+        if first <= last:
+            result.append((first, last))
+    return result
 
 
 def _merge(spans: list[Span]) -> list[Span]:
