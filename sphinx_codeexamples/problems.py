@@ -145,6 +145,14 @@ class ProblemCode(str, enum.Enum):
         "hand-written ``py:`` entry) that shows no examples, located at the entry, or a store callable "
         "that no API entry and no page of the build shows, located at its store file.",
     )
+    UNPINNED_LINK = (
+        "unpinned-link",
+        Severity.WARNING,
+        "Only ``sphinx-codeexamples check --pinned``: an example's source link does not point at a fixed "
+        "revision of the file (a commit, or a release archive by its digest) but at a branch, a tag "
+        "(which may move, or may have been guessed by ``extract --ref-template`` and not exist), or a "
+        "project page. Sphinx builds never report it. Reported at the example's heading.",
+    )
     OUTSIDE_STORE = (
         "outside-store",
         Severity.ERROR,

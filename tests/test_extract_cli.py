@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -182,7 +183,11 @@ def test_extract_writes_checkable_pages_with_exact_marks(
     assert marked_lines(connect, "app.py") == {2, 6, 19}
     assert marked_lines(connect, "star.py") == {3}
     app = connect.examples[0]
-    assert app.source_url == "https://pypi.org/project/consumer/0.5/"
+    digest = hashlib.blake2b(consumer.read_bytes(), digest_size=32).hexdigest()
+    assert app.source_url == (
+        f"https://inspector.pypi.io/project/consumer/0.5/packages/{digest[:2]}/{digest[2:4]}/{digest[4:]}"
+        "/consumer-0.5.tar.gz/consumer-0.5/consumer/app.py#line.2"
+    )
     assert app.links.repository == "https://github.com/someone/consumer"
     assert app.links.pypi == "https://pypi.org/project/consumer/"
     assert "is described by its authors as: Uses mylib." in app.blurb
@@ -292,10 +297,10 @@ def test_git_checkout_links_are_pinned(tmp_path: Path, capsys: pytest.CaptureFix
     store = tmp_path / "store"
     assert run_extract("--callable", "mylib.connect", str(repository), "-o", str(store)) == 0
     [example] = read(store / "mylib-connect-examples.markdown").examples
-    assert example.source_url == f"https://github.com/owner/repo/blob/{commit}/app.py"
+    assert example.source_url == f"https://github.com/owner/repo/blob/{commit}/app.py#L1"
     assert run_extract("--callable", "mylib.connect", str(repository), "-o", str(store), "--ref", "v1.0") == 0
     [example] = read(store / "mylib-connect-examples.markdown").examples
-    assert example.source_url == "https://github.com/owner/repo/blob/v1.0/app.py"
+    assert example.source_url == "https://github.com/owner/repo/blob/v1.0/app.py#L1"
 
 
 def test_wheel_with_ref_links_to_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -306,7 +311,7 @@ def test_wheel_with_ref_links_to_the_repository(tmp_path: Path, capsys: pytest.C
     store = tmp_path / "store"
     assert run_extract("--callable", "mylib.connect", str(wheel), "-o", str(store), "--ref", "v0.5") == 0
     [example] = read(store / "mylib-connect-examples.markdown").examples
-    assert example.source_url == "https://github.com/someone/consumer/blob/v0.5/consumer/app.py"
+    assert example.source_url == "https://github.com/someone/consumer/blob/v0.5/consumer/app.py#L1"
 
 
 def test_max_examples_takes_projects_in_turn(
@@ -350,6 +355,9 @@ def test_callable_without_uses_writes_no_page(tmp_path: Path, capsys: pytest.Cap
         (["--callable", "mylib.class"], "is not a dotted name"),
         (["--callable", "mylib.connect", "--context", "-1"], "--context must be 0 or more"),
         (["--callable", "mylib.connect", "--max-examples", "0"], "--max-examples must be 1 or more"),
+        (["--callable", "mylib.connect", "--ref-template", "v{tag}"], "only {name} and {version}"),
+        (["--callable", "mylib.connect", "--ref", "elsewhere=v1"], "is not one of the sources given"),
+        (["--callable", "mylib.connect", "--ref", "v1", "."], "would pin all 2 sources to one ref"),
     ],
 )
 def test_bad_arguments_exit_2(

@@ -34,9 +34,9 @@ def round_trip(code: tuple[Hunk | Elision, ...]) -> tuple[Hunk | Elision, ...]:
     return parsed.examples[0].code
 
 
-def test_window_with_elisions_before_between_and_after() -> None:
+def test_spans_with_elisions_before_between_and_after() -> None:
     lines = numbered(60)
-    code = build_code(lines, [10, 40], "f", context=2)
+    code = build_code(lines, [(8, 12), (38, 42)], [10, 40], "f")
     assert code == (
         Elision(ABBR),
         Hunk(tuple(lines[7:12]), frozenset({2}), 8),
@@ -49,33 +49,23 @@ def test_window_with_elisions_before_between_and_after() -> None:
 
 def test_no_elisions_when_the_whole_file_is_shown() -> None:
     lines = numbered(5)
-    assert build_code(lines, [1, 5], "f", context=3) == (Hunk(tuple(lines), frozenset({0, 4}), 1),)
+    assert build_code(lines, [(1, 5)], [1, 5], "f") == (Hunk(tuple(lines), frozenset({0, 4}), 1),)
 
 
-def test_close_regions_are_joined() -> None:
+def test_touching_spans_are_joined() -> None:
     lines = numbered(40)
-    code = build_code(lines, [10, 18], "f", context=2)
-    assert [part.start for part in code if isinstance(part, Hunk)] == [8]
+    code = build_code(lines, [(8, 12), (13, 20)], [10, 18], "f")
+    assert [(part.start, len(part.lines)) for part in code if isinstance(part, Hunk)] == [(8, 13)]
 
 
-def test_enclosing_short_top_level_block_is_shown_whole() -> None:
-    lines = numbered(100)
-    code = build_code(lines, [30], "f", blocks=[(20, 35), (50, 99)], context=1)
-    hunks = [part for part in code if isinstance(part, Hunk)]
-    assert [(hunk.start, len(hunk.lines)) for hunk in hunks] == [(20, 16)]
-    # A block longer than max_block falls back to the window.
-    code = build_code(lines, [60], "f", blocks=[(20, 35), (50, 99)], context=1, max_block=40)
-    assert [(part.start, len(part.lines)) for part in code if isinstance(part, Hunk)] == [(59, 3)]
-
-
-def test_blank_edges_are_trimmed_and_blank_gaps_joined() -> None:
-    lines = ["a", "", "", "use", "", "", "b", "", "", "", "", "", "", "", "", "use2", ""]
-    code = build_code(lines, [4, 16], "f", context=2)
+def test_blank_edges_are_trimmed_and_blank_separated_spans_keep_an_elision() -> None:
+    """The window joins spans that read well together; two spans it kept apart stay apart."""
+    lines = ["", "use", "", "", "b", "", "", "use2", ""]
+    code = build_code(lines, [(1, 3), (6, 9)], [2, 8], "f")
     assert code == (
+        Hunk(("use",), frozenset({0}), 2),
         Elision(ABBR),
-        Hunk(("use",), frozenset({0}), 4),
-        Elision(ABBR),
-        Hunk(("use2",), frozenset({0}), 16),
+        Hunk(("use2",), frozenset({0}), 8),
     )
     assert round_trip(code) == code
 
@@ -92,7 +82,7 @@ def test_unsafe_lines_are_replaced_by_elisions() -> None:
         '    """',
         "    return use()",
     ]
-    code = build_code(lines, [9], "f", context=10)
+    code = build_code(lines, [(1, 9)], [9], "f")
     assert code == (
         Hunk(tuple(lines[:2]), frozenset(), 1),
         Elision(ABBR),
@@ -103,7 +93,7 @@ def test_unsafe_lines_are_replaced_by_elisions() -> None:
 
 def test_marked_lines_are_kept_even_when_they_look_odd() -> None:
     lines = ["~~x = use()", "y"]
-    code = build_code(lines, [1], "f", context=1)
+    code = build_code(lines, [(1, 2)], [1], "f")
     assert code == (Hunk(tuple(lines), frozenset({0}), 1),)
     assert round_trip(code) == code
 
@@ -115,11 +105,6 @@ def test_is_unsafe() -> None:
     assert is_unsafe("## ... source file abbreviated to get to x examples ...")
 
 
-def test_nothing_marked_gives_nothing() -> None:
-    assert build_code(["a"], [], "f") == ()
-    assert build_code(["a"], [5], "f") == ()
-
-
 def test_dotless_elision_lines_in_source_are_not_copied_but_ordinary_comments_are() -> None:
     lines = [
         "def f():",
@@ -128,10 +113,17 @@ def test_dotless_elision_lines_in_source_are_not_copied_but_ordinary_comments_ar
         "    return use()",
     ]
     assert is_unsafe(lines[1]) and not is_unsafe(lines[2])
-    code = build_code(lines, [4], "f", context=10)
+    code = build_code(lines, [(1, 4)], [4], "f")
     assert code == (
         Hunk(tuple(lines[:1]), frozenset(), 1),
         Elision(ABBR),
         Hunk(tuple(lines[2:]), frozenset({1}), 3),
     )
     assert round_trip(code) == code
+
+
+def test_nothing_marked_or_shown_gives_nothing() -> None:
+    assert build_code(["a"], [(1, 1)], [], "f") == ()
+    assert build_code(["a"], [(1, 1)], [5], "f") == ()
+    assert build_code(["a"], [], [1], "f") == ()
+    assert build_code(["a"], [(3, 9)], [1], "f") == ()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..problems import Severity
+from ..model import Page
+from ..problems import Problem, ProblemCode, Severity
 from ..store import scan_store
+from ..store.pinning import unpinned_reason
 
 
 def add_parser(commands: Any) -> None:
@@ -20,6 +22,12 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("stores", nargs="+", metavar="STORE", help="a store directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only on errors")
+    parser.add_argument(
+        "--pinned",
+        action="store_true",
+        help="also warn (unpinned-link) about examples whose source link is not a file at a commit or in "
+        "a release archive: a branch, a tag, a project page",
+    )
     parser.set_defaults(run=run)
 
 
@@ -30,6 +38,8 @@ def run(arguments: argparse.Namespace) -> int:
     for entry in index.entries:
         page = entry.load() if entry.name else None
         examples += len(page.examples) if page else 0
+        if page is not None and arguments.pinned:
+            problems.extend(_unpinned(page))
     problems.sort(key=lambda problem: (problem.path, problem.line))
     for problem in problems:
         print(problem.format())
@@ -43,6 +53,16 @@ def run(arguments: argparse.Namespace) -> int:
     print(f"{found}: {_count(errors, 'error')}, {_count(warnings, 'warning')}")
     failing = errors or (arguments.strict and warnings)
     return 1 if failing else 0
+
+
+def _unpinned(page: Page) -> list[Problem]:
+    found = []
+    for example in page.examples:
+        reason = unpinned_reason(example.source_url)
+        if reason is not None:
+            message = f"example {example.number}: source link is not pinned: {reason}"
+            found.append(Problem(page.path, example.line, ProblemCode.UNPINNED_LINK, message))
+    return found
 
 
 def _count(number: int, noun: str) -> str:

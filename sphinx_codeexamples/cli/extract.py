@@ -9,10 +9,14 @@ import sys
 import time
 from typing import Any, TextIO
 
-from ..extract.hunks import CONTEXT
 from ..extract.library import Library, LibraryCallable, read_library
+from ..extract.metadata import ProjectMeta
 from ..extract.pipeline import Counts, scan, write_store
+from ..extract.rank import PathFilter
+from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
+from ..extract.summary import as_json
+from ..extract.windows import CONTEXT
 from ..model import CallableName
 
 PROG = "sphinx-codeexamples extract"
@@ -58,15 +62,27 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="STORE_DIR", help="the store directory")
     parser.add_argument(
         "--ref",
-        metavar="REF",
-        help="a tag or commit to pin source links to (default: a checkout's commit; PyPI for archives)",
+        dest="refs",
+        action="append",
+        default=[],
+        metavar="[SOURCE=]REF",
+        help="pin the links of SOURCE (as given, or its file name) to the tag or commit REF (repeatable); "
+        "a bare REF is allowed with one source only (default: a checkout's commit, else --ref-template, "
+        "else the archive's own files on inspector.pypi.io)",
+    )
+    parser.add_argument(
+        "--ref-template",
+        metavar="TEMPLATE",
+        help="the tag of an sdist's or wheel's release, from its {name} and {version}, e.g. 'v{version}'; "
+        "a guess, never checked",
     )
     parser.add_argument(
         "--context",
         type=int,
         default=CONTEXT,
         metavar="N",
-        help=f"lines shown around a use outside a short top-level function or class (default {CONTEXT})",
+        help="inside an item too long to show whole, also show the whole statements that lie within "
+        f"N lines of a shown use (default {CONTEXT})",
     )
     parser.add_argument(
         "--max-examples",
@@ -74,6 +90,27 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help="at most N examples per callable from these sources, taken in turn from each project "
         "(default: every file that uses it)",
+    )
+    parser.add_argument(
+        "--exclude",
+        dest="excludes",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out the files whose project-relative path matches GLOB ('*' matches '/' too), "
+        "e.g. 'docs/*' (repeatable)",
+    )
+    parser.add_argument(
+        "--no-tests",
+        action="store_true",
+        help="leave out test files (under a test, tests or testing directory; test_*.py, *_test.py, "
+        "conftest.py)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="the summary on stdout: lines for a person (default) or one JSON object for scripts",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
     parser.set_defaults(run=run)
@@ -184,6 +221,10 @@ def run(arguments: argparse.Namespace) -> int:
             sources.append(Source.open(location))
         except SourceError as error:
             return _error(str(error))
+    try:
+        refs = RefOptions.parse(arguments.refs, arguments.ref_template, sources)
+    except RefError as error:
+        return _error(str(error))
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
         found = scan(names, sources, context=arguments.context, progress=progress, library=known)
@@ -193,18 +234,35 @@ def run(arguments: argparse.Namespace) -> int:
         if progress is not None:
             progress.clear()
     for source in sources:
-        if source.git is not None and source.git.dirty and not arguments.ref:
+        if source.git is not None and source.git.dirty and refs.ref_for(source, ProjectMeta())[1] == "commit":
             print(f"warning: {source.location}: uncommitted changes; links point at HEAD", file=sys.stderr)
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    written = write_store(found, arguments.output, arguments.ref, arguments.max_examples)
+    paths = PathFilter(tuple(arguments.excludes), arguments.no_tests)
+    written = write_store(found, arguments.output, refs, arguments.max_examples, paths)
+    links = [refs.linker(result.source, result.meta) for result in found.results]
+    if arguments.format == "json":
+        print(
+            as_json(
+                found.counts,
+                arguments.output,
+                written.callables,
+                [link.as_dict() for link in links],
+                found.warnings,
+            )
+        )
+        return 0
     counts = found.counts
     print(
         f"{counts.scanned} files scanned, {counts.skipped} skipped, {counts.uses} uses found "
         f"in {counts.files_with_uses} files; {len(written.written)} pages written, "
         f"{len(written.unchanged)} unchanged, in {arguments.output}"
     )
+    for summary in written.callables:
+        print(summary.line())
     if written.without_uses:
         print("no uses found of: " + ", ".join(written.without_uses))
+    for link in links:
+        print("links: " + link.describe())
     return 0

@@ -1,11 +1,12 @@
-"""Cutting a source file down to the parts around its uses: hunks and elisions.
+"""Turning the line spans a window shows into hunks and elisions.
 
-Each marked line brings its context: the whole enclosing top-level function or
-class when it is at most ``max_block`` lines long, else ``context`` lines on
-each side. Regions closer than ``GAP`` lines (or separated only by blank lines)
-are joined. Skipped source becomes one elision line, from the templates of
-:mod:`sphinx_codeexamples.store.elision`: *abbreviated* before and between hunks,
-*continues* after the last one.
+:mod:`sphinx_codeexamples.extract.windows` chooses which lines to show; here
+each span becomes a hunk (without blank lines at its edges, keeping its
+original first line number) and one elision line, from the templates of
+:mod:`sphinx_codeexamples.store.elision`, goes between two hunks, before the
+first unless only blank lines precede it (*abbreviated*) and after the last
+unless only blank lines follow (*continues*). Spans that touch are joined;
+the window decides which spans are one hunk.
 
 Source lines that the store reader would misread inside a code block (a line of
 backticks that would close the fence, an unmarked line starting with a marker,
@@ -15,49 +16,31 @@ any other source, with an elision in their place.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import CodePart, Elision, Hunk
 from ..store.elision import ABBREVIATED, CONTINUES, is_elision
 
-CONTEXT = 6
-MAX_BLOCK = 40
-GAP = 3
-
 
 def build_code(
-    lines: Sequence[str],
-    marked: Iterable[int],
-    name: str,
-    blocks: Sequence[tuple[int, int]] = (),
-    context: int = CONTEXT,
-    max_block: int = MAX_BLOCK,
+    lines: Sequence[str], spans: Iterable[tuple[int, int]], marked: Iterable[int], name: str
 ) -> tuple[CodePart, ...]:
-    """The hunks and elisions showing the 1-based *marked* lines of *lines*.
+    """The hunks and elisions showing the 1-based line *spans* of *lines*, *marked* lines marked.
 
-    *blocks* are the ``(first, last)`` lines of the file's top-level functions
-    and classes (decorators included), sorted; *name* goes into the elisions.
+    *name* goes into the elisions. A marked line outside every span is not
+    shown (the window always covers them).
     """
     marks = sorted({line for line in marked if 1 <= line <= len(lines)})
-    if not marks:
+    count = len(lines)
+    clipped = sorted(
+        (max(1, first), min(count, last)) for first, last in spans if first <= count and last >= 1
+    )
+    if not marks or not clipped:
         return ()
-    regions = [_region(line, len(lines), blocks, context, max_block) for line in marks]
     pieces: list[tuple[int, int]] = []
-    for first, last in _join(sorted(regions), lines):
+    for first, last in _join(clipped, lines):
         pieces.extend(_safe_pieces(first, last, lines, marks))
     return _parts(pieces, lines, marks, name)
-
-
-def _region(
-    line: int, count: int, blocks: Sequence[tuple[int, int]], context: int, max_block: int
-) -> tuple[int, int]:
-    index = bisect_right(blocks, (line, count + 1)) - 1
-    if index >= 0:
-        first, last = blocks[index]
-        if first <= line <= last and last - first + 1 <= max_block:
-            return first, last
-    return max(1, line - context), min(count, line + context)
 
 
 def _blank(lines: Sequence[str], first: int, last: int) -> bool:
@@ -70,7 +53,7 @@ def _join(regions: list[tuple[int, int]], lines: Sequence[str]) -> list[tuple[in
     for first, last in regions:
         if joined:
             previous_first, previous_last = joined[-1]
-            if first <= previous_last + GAP + 1 or _blank(lines, previous_last + 1, first - 1):
+            if first <= previous_last + 1:
                 joined[-1] = (previous_first, max(previous_last, last))
                 continue
         joined.append((first, last))
@@ -114,7 +97,7 @@ def _parts(
     position = 1
     marked = set(marks)
     for first, last in pieces:
-        if not _blank(lines, position, first - 1):
+        if parts or not _blank(lines, position, first - 1):
             parts.append(Elision(ABBREVIATED.format(name=name)))
         parts.append(
             Hunk(

@@ -13,8 +13,9 @@ Re-running keeps what a person wrote and replaces what extraction derives:
   generated one, and the aliases line;
 * **replaced**: every example from a project scanned in this run (its code,
   marked lines, source label and link, and its blurb when the page had none);
-  they take the place of that project's first old example, projects new to the
-  page come last (sorted by name), and all examples are numbered 1..N again.
+  they come in rank order (:mod:`~sphinx_codeexamples.extract.rank`) at the
+  place of the first old example of a scanned project (last when there is
+  none), and all examples are numbered 1..N again.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class FoundExample:
     url: str | None
     blurb: str
     code: tuple[CodePart, ...]
+    item_lines: int = 0  # lines of the smallest item holding a use (0: unknown)
 
     @property
     def key(self) -> str:
@@ -132,7 +134,7 @@ def new_page(
     sortorder: str,
     aliases: tuple[str, ...] = (),
 ) -> Page:
-    """A fresh page for *name*, with *found* examples ordered by project, then path."""
+    """A fresh page for *name*, with the *found* examples in the order given (ranked)."""
     project = name.module.partition(".")[0]
     meta = PageMeta(
         title=f"{name.module} {name.name} Example Code",
@@ -141,9 +143,8 @@ def new_page(
         sidebartitle=f"{name.module} {name.name}",
         meta=description(name, kind),
     )
-    ordered = sorted(found, key=lambda item: (item.key, item.project, item.path))
     examples = tuple(
-        _example(number, item, item.project, item.blurb) for number, item in enumerate(ordered, start=1)
+        _example(number, item, item.project, item.blurb) for number, item in enumerate(found, start=1)
     )
     return Page(
         path=path,
@@ -172,11 +173,13 @@ def refresh_names(page: Page, kind: Kind, names: Sequence[str]) -> Page:
 
 
 def update_page(existing: Page, found: Sequence[FoundExample], scanned: Iterable[str]) -> Page:
-    """*existing* with the examples of the *scanned* projects (keys) replaced by *found*."""
+    """*existing* with the examples of the *scanned* projects (keys) replaced by *found* (ranked).
+
+    The fresh examples, in the order given, take the place of the first old
+    example of a scanned project (or come last); the examples of the other
+    projects keep their places around them.
+    """
     scanned_keys = set(scanned) | {item.key for item in found}
-    fresh: dict[str, list[FoundExample]] = {}
-    for item in sorted(found, key=lambda item: (item.key, item.project, item.path)):
-        fresh.setdefault(item.key, []).append(item)
     spelling: dict[str, str] = {}
     blurbs: dict[str, str] = {}
     for example in existing.examples:
@@ -184,23 +187,21 @@ def update_page(existing: Page, found: Sequence[FoundExample], scanned: Iterable
         spelling.setdefault(key, example.project)
         if example.blurb.strip():
             blurbs.setdefault(key, example.blurb)
-    slots: list[Example | tuple[str, FoundExample]] = []
-    placed: set[str] = set()
+    slots: list[Example | FoundExample] = []
+    placed = False
     for example in existing.examples:
-        key = project_key(example.project)
-        if key not in scanned_keys:
+        if project_key(example.project) not in scanned_keys:
             slots.append(example)
-        elif key not in placed:
-            placed.add(key)
-            slots.extend((key, item) for item in fresh.get(key, []))
-    for key in sorted(set(fresh) - placed):
-        slots.extend((key, item) for item in fresh[key])
+        elif not placed:
+            placed = True
+            slots.extend(found)
+    if not placed:
+        slots.extend(found)
     examples = []
     for number, slot in enumerate(slots, start=1):
         if isinstance(slot, Example):
             examples.append(replace(slot, number=number))
         else:
-            key, item = slot
-            project = spelling.get(key, item.project)
-            examples.append(_example(number, item, project, blurbs.get(key, item.blurb)))
+            project = spelling.get(slot.key, slot.project)
+            examples.append(_example(number, slot, project, blurbs.get(slot.key, slot.blurb)))
     return replace(existing, examples=tuple(examples))

@@ -8,10 +8,11 @@ maps; parse trees and file texts are dropped as soon as a file is done.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
-import itertools
 import os
+import stat
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,13 +21,16 @@ from dataclasses import dataclass, field
 from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
-from .finder import FileUses, Targets, find_uses, first_line, module_name
-from .gitinfo import file_url
-from .hunks import CONTEXT, build_code
+from .finder import FileUses, Targets, find_uses, module_name
+from .hunks import build_code
 from .library import LibraryCallable
 from .metadata import ProjectMeta, project_meta
 from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
+from .rank import PathFilter, limit, rank
+from .refs import Linker, RefOptions, first_use
 from .sources import Source, SourceFile
+from .summary import CallableSummary
+from .windows import CONTEXT, Outline
 
 FIRST_SORTORDER = 500_000_000
 SORTORDER_STEP = 10
@@ -48,6 +52,7 @@ class Counts:
 class _FileHit:
     path: str
     code: tuple[CodePart, ...]
+    item_lines: int = 0
 
 
 @dataclass
@@ -60,33 +65,9 @@ class SourceResult:
     hits: dict[str, list[_FileHit]] = field(default_factory=dict)
     license_path: str = ""
 
-    def ref(self, override: str | None) -> str | None:
-        """The ref links are pinned to: ``--ref``, else the checkout's commit."""
-        if override:
-            return override
-        return self.source.git.commit if self.source.git else None
-
-    def pinned_url(self, path: str, override: str | None) -> str | None:
-        """The web page of *path* at a fixed ref (``--ref`` or the checkout's commit), if known."""
-        ref = self.ref(override)
-        git = self.source.git
-        repository = (git.repository if git else None) or self.meta.repository
-        if not ref or not repository:
-            return None
-        return file_url(repository, ref, (git.prefix if git else "") + path)
-
-    def url(self, path: str, override: str | None) -> str | None:
-        """The pinned web page of *path*, else the project's PyPI page, else its repository."""
-        pinned = self.pinned_url(path, override)
-        if pinned:
-            return pinned
-        if self.meta.name:
-            version = f"{self.meta.version}/" if self.meta.version and self.source.kind != "directory" else ""
-            return f"{self.meta.pypi}{version}"
-        return self.meta.repository or self.meta.home or None
-
-    def blurb(self, override: str | None) -> str:
-        license_url = self.pinned_url(self.license_path, override) if self.license_path else None
+    def blurb(self, linker: Linker) -> str:
+        """The project's blurb; its license links to the LICENSE file when links are pinned."""
+        license_url = linker.url(self.license_path) if self.license_path and linker.pinned else None
         return blurb(self.meta, self.project, license_url)
 
 
@@ -179,9 +160,9 @@ def _scan_source(
             counts.skipped += 1
         elif uses:
             counts.files_with_uses += 1
-            for target, (lines, code) in uses.items():
+            for target, (lines, code, item_lines) in uses.items():
                 counts.uses += len(lines)
-                hits.setdefault(target, []).append(_FileHit(file.path, code))
+                hits.setdefault(target, []).append(_FileHit(file.path, code, item_lines))
         if progress is not None:
             progress(counts)
     meta = project_meta(metadata)
@@ -196,8 +177,9 @@ def _scan_source(
 
 def _scan_file(
     file: SourceFile, source: Source, targets: Targets, scan: Scan, prefilter: bool, context: int
-) -> dict[str, tuple[set[int], tuple[CodePart, ...]]] | None:
-    """The uses in one file with their code, or None (and a warning) when it is skipped."""
+) -> dict[str, tuple[set[int], tuple[CodePart, ...], int]] | None:
+    """The uses in one file with their code and the size of their smallest item, or None (and a
+    warning) when the file is skipped."""
     where = f"{source.location}: {file.path}"
     if file.data is None:
         scan.warnings.append(f"{where}: skipped: {file.problem}")
@@ -233,15 +215,12 @@ def _scan_file(
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    blocks = [
-        (first_line(node), node.end_lineno or node.lineno)
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    ]
+    outline = Outline(tree, lines)
     result = {}
     for target, marked in uses.items():
         name = target.rpartition(".")[2]
-        result[target] = (marked, build_code(lines, marked, name, blocks, context=context))
+        window = outline.window(marked, context=context)
+        result[target] = (marked, build_code(lines, window.spans, marked, name), window.smallest_item)
     return result
 
 
@@ -255,42 +234,47 @@ class Written:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     without_uses: list[str] = field(default_factory=list)
+    callables: list[CallableSummary] = field(default_factory=list)
 
 
-def found_examples(scan: Scan, ref: str | None) -> dict[str, list[FoundExample]]:
-    """The examples of each callable, one per (project, file); a file seen twice counts once."""
+def found_examples(
+    scan: Scan, refs: RefOptions | None = None, paths: PathFilter | None = None
+) -> dict[str, list[FoundExample]]:
+    """The examples of each callable, one per (project, file), ranked; a file seen twice counts once.
+
+    Each links to its file at the line of its first use, as *refs* says (see
+    :mod:`~sphinx_codeexamples.extract.refs`); files that *paths* excludes give none.
+    """
+    refs = refs or RefOptions()
+    paths = paths or PathFilter()
     examples: dict[str, list[FoundExample]] = {}
     seen: set[tuple[str, str, str]] = set()
     for result in scan.results:
-        text = result.blurb(ref)
+        linker = refs.linker(result.source, result.meta)
+        text = result.blurb(linker)
         key = project_key(result.project)
         for target, hits in result.hits.items():
             for hit in hits:
-                if (target, key, hit.path) in seen:
+                if (target, key, hit.path) in seen or paths.excluded(hit.path):
                     continue
                 seen.add((target, key, hit.path))
-                found = FoundExample(result.project, hit.path, result.url(hit.path, ref), text, hit.code)
+                url = linker.url(hit.path, first_use(hit.code))
+                found = FoundExample(result.project, hit.path, url, text, hit.code, hit.item_lines)
                 examples.setdefault(target, []).append(found)
-    return examples
+    return {target: rank(found) for target, found in examples.items()}
 
 
-def limit_examples(found: Sequence[FoundExample], limit: int | None) -> list[FoundExample]:
-    """At most *limit* of *found*: taken in turn from each project, so that one large project
-    does not crowd out the others, and within a project in path order."""
-    if limit is None or len(found) <= limit:
-        return list(found)
-    by_project: dict[str, list[FoundExample]] = {}
-    for example in sorted(found, key=lambda example: (example.key, example.path)):
-        by_project.setdefault(example.key, []).append(example)
-    rounds = itertools.zip_longest(*by_project.values())
-    return [example for round_ in rounds for example in round_ if example is not None][:limit]
-
-
-def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: int | None = None) -> Written:
+def write_store(
+    scan: Scan,
+    store: str,
+    refs: RefOptions | None = None,
+    max_examples: int | None = None,
+    paths: PathFilter | None = None,
+) -> Written:
     """Write or update one page per callable with uses in *store*; unchanged files are not touched.
 
-    *max_examples* caps the examples each callable gets from this scan (see
-    :func:`limit_examples`); examples of projects not scanned stay as they are.
+    *max_examples* keeps the first examples of the rank (:mod:`~sphinx_codeexamples.extract.rank`)
+    that each callable gets from this scan; examples of projects not scanned stay as they are.
     """
     os.makedirs(store, exist_ok=True)
     wanted = {name.dotted for name in scan.targets} | set(scan.spellings)
@@ -299,12 +283,15 @@ def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: in
     existing = dict(pages)
     for dotted, stored in pages.items():
         existing.setdefault(scan.spellings.get(dotted, dotted), stored)
-    examples = found_examples(scan, ref)
+    examples = found_examples(scan, refs, paths)
     scanned = {project_key(result.project) for result in scan.results}
     outcome = Written()
     for name in sorted(scan.targets):
         dotted = name.dotted
-        found = limit_examples(examples.get(dotted, []), max_examples)
+        ranked = examples.get(dotted, [])
+        found = limit(ranked, max_examples)
+        summary = CallableSummary.of(dotted, ranked, len(found))
+        outcome.callables.append(summary)
         known = scan.library.get(dotted)
         page = update_page(existing[dotted], found, scanned) if dotted in existing else None
         if page is None:
@@ -322,7 +309,9 @@ def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: in
             continue
         if not found:
             outcome.without_uses.append(dotted)
-        (outcome.written if _write(page.path, render_page(page)) else outcome.unchanged).append(page.path)
+        changed = _write(page.path, render_page(page))
+        (outcome.written if changed else outcome.unchanged).append(page.path)
+        summary.page, summary.page_status = page.path, "written" if changed else "unchanged"
     return outcome
 
 
@@ -360,6 +349,17 @@ def _new_path(store: str, name: CallableName, taken: set[str]) -> str:
     return path
 
 
+@functools.cache
+def _new_file_mode() -> int:
+    """0666 less the umask, as ``open()`` would create a file (``mkstemp`` makes 0600 files).
+
+    Read once (``os.umask`` can only be read by setting it), before any worker thread runs.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write(path: str, text: str) -> bool:
     """Write *text* to *path* atomically unless it already holds it; True when written."""
     data = text.encode("utf-8")
@@ -370,10 +370,15 @@ def _write(path: str, text: str) -> bool:
     except OSError:
         pass
     directory = os.path.dirname(path) or "."
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # a page rewritten keeps its mode
+    except OSError:
+        mode = _new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
