@@ -6,13 +6,15 @@ import argparse
 import keyword
 import os
 import sys
-import time
-from typing import Any, TextIO
+from typing import Any
 
+from ..extract.executor import ExecutorError
 from ..extract.hunks import CONTEXT
-from ..extract.pipeline import Counts, scan, write_store
+from ..extract.pipeline import scan, write_store
 from ..extract.sources import Source, SourceError
 from ..model import CallableName
+from . import scale
+from .progress import make_progress
 
 PROG = "sphinx-codeexamples extract"
 
@@ -29,7 +31,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "sources",
-        nargs="+",
+        nargs="*",
         metavar="SOURCE",
         help="a directory (a git checkout or not), an sdist (.tar.gz, .zip) or a wheel (.whl)",
     )
@@ -61,7 +63,10 @@ def add_parser(commands: Any) -> None:
         help="at most N examples per callable from these sources, taken in turn from each project "
         "(default: every file that uses it)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print neither progress nor a warning per skipped file"
+    )
+    scale.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -85,30 +90,6 @@ def _callables(values: list[str]) -> list[CallableName] | str:
     return names
 
 
-class _Progress:
-    """A one-line counter on a terminal's stderr, redrawn at most ten times a second."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.last = 0.0
-        self.shown = False
-
-    def __call__(self, counts: Counts) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.1:
-            return
-        self.last = now
-        line = f"{counts.scanned} files scanned, {counts.uses} uses found ({os.path.basename(counts.source)})"
-        self.stream.write("\r" + line[:79].ljust(79))
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 79 + "\r")
-            self.stream.flush()
-
-
 def run(arguments: argparse.Namespace) -> int:
     names = _callables(arguments.callables)
     if isinstance(names, str):
@@ -119,20 +100,30 @@ def run(arguments: argparse.Namespace) -> int:
         return _error("--max-examples must be 1 or more")
     if os.path.exists(arguments.output) and not os.path.isdir(arguments.output):
         return _error(f"{arguments.output}: the output exists and is not a directory")
+    if (problem := scale.check(arguments)) is not None:
+        return _error(problem)
     sources = []
     for location in arguments.sources:
         try:
             sources.append(Source.open(location))
         except SourceError as error:
             return _error(str(error))
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    fetched, not_fetched = scale.fetched_sources(arguments)
+    sources += fetched
     try:
-        found = scan(names, sources, context=arguments.context, progress=progress)
-    except SourceError as error:
+        executor = scale.executor(arguments)
+    except ExecutorError as error:
         return _error(str(error))
+    cache = scale.result_cache(arguments)
+    progress = make_progress(sys.stderr, len(sources), arguments.quiet)
+    try:
+        found = scan(
+            names, sources, context=arguments.context, progress=progress, executor=executor, cache=cache
+        )
     finally:
+        executor.close()
         if progress is not None:
-            progress.clear()
+            progress.close()
     for source in sources:
         if source.git is not None and source.git.dirty and not arguments.ref:
             print(f"warning: {source.location}: uncommitted changes; links point at HEAD", file=sys.stderr)
@@ -148,4 +139,8 @@ def run(arguments: argparse.Namespace) -> int:
     )
     if written.without_uses:
         print("no uses found of: " + ", ".join(written.without_uses))
+    if cache is not None and (cache.hits or cache.misses):
+        print(f"cache: {cache.hits} results reused, {cache.misses} computed, in {scale.cache_dir(arguments)}")
+    for failure in not_fetched:
+        print(f"not fetched: {failure.requirement}: {failure.reason}")
     return 0

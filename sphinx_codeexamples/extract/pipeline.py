@@ -1,31 +1,31 @@
 """Extraction from sources to store pages: scan file by file, then write one page per callable.
 
-Memory holds, besides the file being read, only the hunks of the files that
-use a callable, the metadata files of the current source and a few small
-maps; parse trees and file texts are dropped as soon as a file is done.
+The files are read and analysed by :class:`.runner.Runner` (on every core, or a
+cluster, with a cache); memory holds, besides the files in flight, only the hunks
+of the files that use a callable, the metadata files of each source and a few
+small maps.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib.util
 import itertools
 import os
 import tempfile
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
-from .finder import FileUses, Targets, find_uses, first_line, module_name
+from .cache import ResultCache, SourceOutcome
+from .executor import Executor, InlineExecutor
 from .gitinfo import file_url
-from .hunks import CONTEXT, build_code
+from .hunks import CONTEXT
 from .metadata import ProjectMeta, project_meta
 from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
-from .sources import Source, SourceFile
+from .runner import Runner
+from .sources import Source
 
 FIRST_SORTORDER = 500_000_000
 SORTORDER_STEP = 10
@@ -41,6 +41,9 @@ class Counts:
     uses: int = 0
     files_with_uses: int = 0
     source: str = ""
+    read: int = 0
+    sources_done: int = 0
+    sources_total: int = 0
 
 
 @dataclass
@@ -121,103 +124,69 @@ def scan(
     context: int = CONTEXT,
     prefilter: bool = True,
     progress: Progress | None = None,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> Scan:
-    """Find the uses of *targets* in every Python file of *sources*."""
+    """Find the uses of *targets* in every Python file of *sources*.
+
+    The files are analysed on *executor* (in this process by default) and their
+    outcomes taken from *cache* when it has them; the result is the same either way.
+    """
     result = Scan(list(targets))
-    finder_targets = Targets.of(name.dotted for name in targets)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
-        for source in sources:
-            result.counts.source = source.location
-            result.results.append(_scan_source(source, finder_targets, result, context, prefilter, progress))
+    counts = result.counts
+    counts.sources_total = len(sources)
+
+    def on_read(files: int) -> None:
+        counts.read += files
+        if progress is not None:
+            progress(counts)
+
+    runner = Runner(
+        [name.dotted for name in targets],
+        executor or InlineExecutor(),
+        cache,
+        context=context,
+        prefilter=prefilter,
+        on_read=on_read,
+    )
+    for source, outcome in runner.run(sources):
+        counts.source = source.location
+        result.results.append(_merge(source, outcome, result))
+        counts.sources_done += 1
+        if progress is not None:
+            progress(counts)
     return result
 
 
-def _scan_source(
-    source: Source, targets: Targets, scan: Scan, context: int, prefilter: bool, progress: Progress | None
-) -> SourceResult:
-    metadata: dict[str, bytes] = {}
-    licenses: list[str] = []
-    hits: dict[str, list[_FileHit]] = {}
-    seen: set[str] = set()
+def _merge(source: Source, outcome: SourceOutcome, scan: Scan) -> SourceResult:
+    """Add what one source gave to *scan*'s totals, definitions and warnings; its hits per callable."""
     counts = scan.counts
-    for file in source.files():
-        if not file.is_python:
-            if file.data is not None and file.is_metadata:
-                metadata.setdefault(file.path, file.data)
-            elif file.is_license:
-                licenses.append(file.path)
-            continue
-        if file.path in seen:
-            continue
-        seen.add(file.path)
-        counts.scanned += 1
-        uses = _scan_file(file, source, targets, scan, prefilter, context)
-        if uses is None:
+    counts.scanned += outcome.scanned
+    scan.warnings.extend(f"{source.location}: {note}" for note in outcome.notes)
+    hits: dict[str, list[_FileHit]] = {}
+    for file in outcome.files:
+        if file.parsed:
+            counts.parsed += 1
+        if file.skipped:
             counts.skipped += 1
-        elif uses:
+            line = f":{file.line}" if file.line else ""
+            scan.warnings.append(f"{source.location}: {file.path}{line}: skipped: {file.problem}")
+        scan.definitions.update(file.definitions)
+        for name, origin in file.reexports:
+            scan.reexports.setdefault(name, origin)
+        if file.uses:
             counts.files_with_uses += 1
-            for target, (lines, code) in uses.items():
-                counts.uses += len(lines)
-                hits.setdefault(target, []).append(_FileHit(file.path, code))
-        if progress is not None:
-            progress(counts)
-    meta = project_meta(metadata)
+        for use in file.uses:
+            counts.uses += use.lines
+            hits.setdefault(use.target, []).append(_FileHit(file.path, use.code))
+    meta = project_meta(outcome.metadata)
     return SourceResult(
         source=source,
         meta=meta,
         project=meta.name or source.fallback_name,
         hits=hits,
-        license_path=min(licenses, default=""),
+        license_path=min(outcome.licenses, default=""),
     )
-
-
-def _scan_file(
-    file: SourceFile, source: Source, targets: Targets, scan: Scan, prefilter: bool, context: int
-) -> dict[str, tuple[set[int], tuple[CodePart, ...]]] | None:
-    """The uses in one file with their code, or None (and a warning) when it is skipped."""
-    where = f"{source.location}: {file.path}"
-    if file.data is None:
-        scan.warnings.append(f"{where}: skipped: {file.problem}")
-        return None
-    if prefilter and not targets.might_occur(file.data):
-        return {}
-    try:
-        text = importlib.util.decode_source(file.data)
-        tree = ast.parse(text, filename=file.path)
-    except (SyntaxError, ValueError, LookupError) as error:  # UnicodeDecodeError is a ValueError
-        message = getattr(error, "msg", None) or str(error)
-        line = getattr(error, "lineno", None)
-        scan.warnings.append(f"{where}{f':{line}' if line else ''}: skipped: does not parse: {message}")
-        return None
-    except (RecursionError, MemoryError):
-        scan.warnings.append(f"{where}: skipped: too deeply nested to parse")
-        return None
-    scan.counts.parsed += 1
-    module = module_name(file.path, targets.top_packages)
-    try:
-        found: FileUses = find_uses(tree, text, targets, *(module or (None, False)))
-    except RecursionError:
-        scan.warnings.append(f"{where}: skipped: too deeply nested to analyse")
-        return None
-    scan.definitions.update(found.definitions)
-    for name, origin in found.reexports.items():
-        scan.reexports.setdefault(name, origin)
-    if not found.uses:
-        return {}
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    blocks = [
-        (first_line(node), node.end_lineno or node.lineno)
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    ]
-    result = {}
-    for target, marked in found.uses.items():
-        name = target.rpartition(".")[2]
-        result[target] = (marked, build_code(lines, marked, name, blocks, context=context))
-    return result
 
 
 # -- writing ------------------------------------------------------------------------------------

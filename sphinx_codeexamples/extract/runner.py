@@ -1,0 +1,201 @@
+"""Running an extraction over many sources: read, look up the cache, batch, submit, merge in order.
+
+This process reads each source (streaming an archive member by member), keeps
+its metadata and license files, and for each Python file decides what to do:
+skip it (unreadable, or it spells no target's last name), take its outcome from
+the per-file cache, or add it to a batch for the executor. Batches are
+submitted as they fill; at most a few per worker are in flight, so memory holds
+a bounded number of file texts however many sources there are. Outcomes are put
+back in each source's file order, so the result (and the store written from it)
+is the same whatever the number of workers and whatever came from the cache.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
+from .executor import Executor, TaskFuture
+from .finder import module_name
+from .sources import Source, SourceError
+from .tasks import Batch, FileJob, FileOutcome, scan_batch
+
+BATCH_BYTES = 512_000
+BATCH_FILES = 64
+IN_FLIGHT_PER_WORKER = 3
+
+OnRead = Callable[[int], None]
+
+
+@dataclass
+class _Pending:
+    """A source being scanned: outcomes in file order, None where a batch's result is awaited."""
+
+    source: Source
+    outcome: SourceOutcome
+    archive_key: str | None = None
+    slots: list[FileOutcome | None] = field(default_factory=list)
+    waiting: int = 0
+    done_reading: bool = False
+
+
+@dataclass
+class _Submitted:
+    pending: _Pending
+    first_slot: int
+    keys: list[str | None]
+    future: TaskFuture[list[FileOutcome]]
+
+
+class Runner:
+    """Scans *sources* for *targets* (dotted names) on *executor*, with an optional cache."""
+
+    def __init__(
+        self,
+        targets: Sequence[str],
+        executor: Executor,
+        cache: ResultCache | None = None,
+        context: int = 6,
+        prefilter: bool = True,
+        on_read: OnRead | None = None,
+    ) -> None:
+        self.targets = tuple(sorted(set(targets)))
+        self.last_names = sorted({name.rpartition(".")[2] for name in self.targets})
+        self._encoded = [(name.encode("utf-8"), name) for name in self.last_names]
+        self.by_last: dict[str, list[str]] = {}
+        for name in self.targets:
+            self.by_last.setdefault(name.rpartition(".")[2], []).append(name)
+        self.top_packages = frozenset(name.partition(".")[0] for name in self.targets)
+        self.executor = executor
+        self.cache = cache
+        self.context = context
+        self.prefilter = prefilter
+        self.on_read = on_read
+        self._in_flight: deque[_Submitted] = deque()
+        self._limit = max(2, IN_FLIGHT_PER_WORKER * executor.workers)
+
+    def run(self, sources: Sequence[Source]) -> Iterator[tuple[Source, SourceOutcome]]:
+        """Each source with its outcome, in the order given."""
+        pending: deque[_Pending] = deque()
+        for source in sources:
+            pending.append(self._start(source))
+            while pending and self._finished(pending[0]):
+                yield self._finish(pending.popleft())
+        while pending:
+            while not self._finished(pending[0]):
+                self._collect_oldest()
+            yield self._finish(pending.popleft())
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _start(self, source: Source) -> _Pending:
+        pending = _Pending(source, SourceOutcome())
+        if self.cache is not None and source.kind != "directory":
+            try:
+                sha256 = file_sha256(source.location)
+            except OSError as error:
+                pending.outcome.notes.append(f"skipped: cannot read: {error.strerror}")
+                pending.done_reading = True
+                return pending
+            pending.archive_key = archive_key(sha256, self.targets, self.context, self.prefilter)
+            cached = self.cache.get(pending.archive_key)
+            if isinstance(cached, SourceOutcome):
+                pending.outcome = cached
+                pending.archive_key = None  # nothing to store again
+                pending.done_reading = True
+                if self.on_read is not None:
+                    self.on_read(cached.scanned)
+                return pending
+        self._read(pending)
+        pending.done_reading = True
+        return pending
+
+    def _read(self, pending: _Pending) -> None:
+        outcome = pending.outcome
+        seen: set[str] = set()
+        batch: list[FileJob] = []
+        keys: list[str | None] = []
+        size = first = 0
+        try:
+            for file in pending.source.files():
+                if not file.is_python:
+                    if file.data is not None and file.is_metadata:
+                        outcome.metadata.setdefault(file.path, file.data)
+                    elif file.is_license:
+                        outcome.licenses.append(file.path)
+                    continue
+                if file.path in seen:
+                    continue
+                seen.add(file.path)
+                outcome.scanned += 1
+                if self.on_read is not None:
+                    self.on_read(1)
+                if file.data is None:
+                    pending.slots.append(FileOutcome(file.path, problem=file.problem))
+                    continue
+                relevant = self._relevant(file.data)
+                if not relevant:
+                    continue
+                module = module_name(file.path, self.top_packages)
+                name = file_key(file.path, file.data, module, relevant, self.context)
+                cached = self.cache.get(name) if self.cache is not None else None
+                if isinstance(cached, FileOutcome):
+                    pending.slots.append(cached)
+                    continue
+                if not batch:
+                    first = len(pending.slots)
+                pending.slots.append(None)
+                batch.append(FileJob(file.path, file.data, relevant, module))
+                keys.append(name if self.cache is not None else None)
+                size += len(file.data)
+                if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+                    self._submit(pending, first, batch, keys)
+                    batch, keys, size = [], [], 0
+        except SourceError as error:
+            message = str(error)
+            prefix = f"{pending.source.location}: "
+            note = message[len(prefix) :] if message.startswith(prefix) else message
+            outcome.notes.append(f"cut: {note}" if outcome.scanned else f"skipped: {note}")
+        if batch:
+            self._submit(pending, first, batch, keys)
+
+    def _relevant(self, data: bytes) -> tuple[str, ...]:
+        """The targets whose last name *data* spells (all of them without the pre-filter)."""
+        if not self.prefilter:
+            return self.targets
+        return tuple(
+            sorted(
+                target for encoded, name in self._encoded if encoded in data for target in self.by_last[name]
+            )
+        )
+
+    # -- running -----------------------------------------------------------------------------
+
+    def _submit(self, pending: _Pending, first: int, batch: list[FileJob], keys: list[str | None]) -> None:
+        while len(self._in_flight) >= self._limit:
+            self._collect_oldest()
+        future = self.executor.submit(scan_batch, Batch(tuple(batch), self.context))
+        pending.waiting += 1
+        self._in_flight.append(_Submitted(pending, first, keys, future))
+
+    def _collect_oldest(self) -> None:
+        submitted = self._in_flight.popleft()
+        outcomes = submitted.future.result()
+        for index, (outcome, name) in enumerate(zip(outcomes, submitted.keys, strict=True)):
+            submitted.pending.slots[submitted.first_slot + index] = outcome
+            if name is not None and self.cache is not None:
+                self.cache.put(name, outcome)
+        submitted.pending.waiting -= 1
+
+    def _finished(self, pending: _Pending) -> bool:
+        return pending.done_reading and pending.waiting == 0
+
+    def _finish(self, pending: _Pending) -> tuple[Source, SourceOutcome]:
+        outcome = pending.outcome
+        if pending.slots:
+            outcome.files = [slot for slot in pending.slots if slot is not None]
+        if pending.archive_key is not None and self.cache is not None:
+            self.cache.put(pending.archive_key, outcome)
+        return pending.source, outcome
