@@ -8,7 +8,8 @@ proxies, certificates): there is no HTTP client here. A requirement pinned to
 one version (``name==1.2``) whose file is already in the download cache is not
 fetched again, so a warm re-run of pinned requirements needs no network.
 
-Each fetched file becomes a :class:`Release`: project name, version, file name
+Up to :data:`PARALLEL_FETCHES` pip processes run at once (fetching is mostly
+waiting). Each fetched file becomes a :class:`Release`: project name, version, file name
 and SHA-256, so pages can link to the exact release. A requirement that cannot
 be fetched gives a :class:`FetchFailure` and the others go on.
 
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -39,6 +41,7 @@ from packaging.utils import (
 from .cache import file_sha256
 
 PIP_TIMEOUT = 600
+PARALLEL_FETCHES = 4
 
 
 @dataclass(frozen=True)
@@ -93,31 +96,40 @@ def read_requirements(path: str) -> tuple[list[str], list[FetchFailure]]:
 
 
 def fetch(
-    requirements: Iterable[str], download_dir: str, pip: Sequence[str] | None = None
+    requirements: Iterable[str],
+    download_dir: str,
+    pip: Sequence[str] | None = None,
+    parallel: int = PARALLEL_FETCHES,
 ) -> tuple[list[Fetched], list[FetchFailure]]:
-    """Fetch each requirement into *download_dir*; what was fetched, and what could not be."""
+    """Fetch each requirement into *download_dir*, up to *parallel* pip processes at once.
+
+    Returns what was fetched and what could not be, each in the order of *requirements*.
+    """
     os.makedirs(download_dir, exist_ok=True)
     command = list(pip) if pip is not None else [sys.executable, "-m", "pip"]
-    fetched: list[Fetched] = []
-    failures: list[FetchFailure] = []
-    for requirement in requirements:
-        try:
-            parsed = Requirement(requirement)
-        except InvalidRequirement as error:
-            failures.append(FetchFailure(requirement, f"not a requirement: {error}"))
-            continue
-        if parsed.url:
-            failures.append(FetchFailure(requirement, "direct references (name @ url) are not supported"))
-            continue
-        path = _cached(parsed, download_dir) or _download(command, requirement, download_dir, failures)
-        if path is None:
-            continue
-        release = release_of(path, requirement)
-        if release is None:
-            failures.append(FetchFailure(requirement, f"pip gave an unknown kind of file: {path}"))
-            continue
-        fetched.append(Fetched(path, release))
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        outcomes = list(
+            pool.map(lambda requirement: _fetch_one(command, requirement, download_dir), requirements)
+        )
+    fetched = [outcome for outcome in outcomes if isinstance(outcome, Fetched)]
+    failures = [outcome for outcome in outcomes if isinstance(outcome, FetchFailure)]
     return fetched, failures
+
+
+def _fetch_one(command: list[str], requirement: str, download_dir: str) -> Fetched | FetchFailure:
+    try:
+        parsed = Requirement(requirement)
+    except InvalidRequirement as error:
+        return FetchFailure(requirement, f"not a requirement: {error}")
+    if parsed.url:
+        return FetchFailure(requirement, "direct references (name @ url) are not supported")
+    path = _cached(parsed, download_dir) or _download(command, requirement, download_dir)
+    if isinstance(path, FetchFailure):
+        return path
+    release = release_of(path, requirement)
+    if release is None:
+        return FetchFailure(requirement, f"pip gave an unknown kind of file: {path}")
+    return Fetched(path, release)
 
 
 def release_of(path: str, requirement: str = "") -> Release | None:
@@ -156,9 +168,7 @@ def _cached(requirement: Requirement, download_dir: str) -> str | None:
     return os.path.join(download_dir, min(found)[1]) if found else None
 
 
-def _download(
-    command: list[str], requirement: str, download_dir: str, failures: list[FetchFailure]
-) -> str | None:
+def _download(command: list[str], requirement: str, download_dir: str) -> str | FetchFailure:
     """pip download the sdist, else a wheel, into a fresh folder, then move the file into *download_dir*."""
     reasons = []
     for kind in ("--no-binary", "--only-binary"):
@@ -178,8 +188,7 @@ def _download(
                 shutil.move(os.path.join(folder, files[0]), target)
                 return target
             reasons.append(_last_error(done.stderr) or f"pip exited with status {done.returncode}")
-    failures.append(FetchFailure(requirement, "; ".join(dict.fromkeys(reasons))))
-    return None
+    return FetchFailure(requirement, "; ".join(dict.fromkeys(reasons)))
 
 
 def _last_error(stderr: str) -> str:
