@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import sys
 import tarfile
 import textwrap
 import zipfile
@@ -16,7 +17,7 @@ from sphinx_codeexamples.cli import main
 from sphinx_codeexamples.extract import cache as cache_module
 from sphinx_codeexamples.extract import sources as sources_module
 from sphinx_codeexamples.extract.cache import ResultCache
-from sphinx_codeexamples.extract.executor import InlineExecutor, ProcessExecutor
+from sphinx_codeexamples.extract.executor import ExecutorError, InlineExecutor, ProcessExecutor, make_executor
 from sphinx_codeexamples.extract.pipeline import scan, write_store
 from sphinx_codeexamples.extract.pypi import read_requirements, release_of
 from sphinx_codeexamples.extract.sources import Source
@@ -197,6 +198,19 @@ def test_hostile_archives_are_skipped_or_cut_with_a_note(
     )
 
 
+def test_an_unreadable_archive_keeps_its_project_examples(
+    tmp_path: Path, corpus: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    assert extract(*callables("mylib.connect"), *corpus[:2], "-o", store, "-q") == 0
+    before = store_bytes(store)
+    assert b"consumer1" in before["mylib-connect-examples.markdown"]
+    corpus[1].write_bytes(b"damaged")
+    assert extract(*callables("mylib.connect"), *corpus[:2], "-o", store) == 0
+    assert f"warning: {corpus[1]}: skipped: cannot read" in capsys.readouterr().err
+    assert store_bytes(store) == before
+
+
 def test_tar_member_names_that_are_not_utf8_are_skipped(tmp_path: Path) -> None:
     sdist = tmp_path / "enc-1.0.tar.gz"
     with tarfile.open(sdist, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
@@ -328,6 +342,16 @@ def test_bad_scale_arguments_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 # -- Dask ---------------------------------------------------------------------------------------
+
+
+def test_dask_without_distributed_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
+    with pytest.raises(ExecutorError, match=r"pip install 'sphinx-codeexamples\[dask\]'"):
+        make_executor(dask="tcp://127.0.0.1:8786")
+    assert extract(*callables("a.b"), tmp_path, "-o", tmp_path / "s", "--dask", "tcp://127.0.0.1:8786") == 2
+    assert "--dask needs the 'distributed' package" in capsys.readouterr().err
 
 
 def test_dask_cluster_gives_the_same_store(tmp_path: Path, corpus: list[Path]) -> None:

@@ -48,6 +48,7 @@ class SourceOutcome:
     metadata: dict[str, bytes] = field(default_factory=dict)
     licenses: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unreadable: bool = False  # nothing could be read: the source does not count as scanned
 
 
 @cache

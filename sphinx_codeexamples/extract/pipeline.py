@@ -151,7 +151,9 @@ def scan(
     )
     for source, outcome in runner.run(sources):
         counts.source = source.location
-        result.results.append(_merge(source, outcome, result))
+        merged = _merge(source, outcome, result)
+        if not outcome.unreadable:  # its project's examples already in the store stay
+            result.results.append(merged)
         counts.sources_done += 1
         if progress is not None:
             progress(counts)

@@ -97,6 +97,7 @@ class Runner:
                 sha256 = file_sha256(source.location)
             except OSError as error:
                 pending.outcome.notes.append(f"skipped: cannot read: {error.strerror}")
+                pending.outcome.unreadable = True
                 pending.done_reading = True
                 return pending
             pending.archive_key = archive_key(sha256, self.targets, self.context, self.prefilter)
@@ -157,7 +158,8 @@ class Runner:
             message = str(error)
             prefix = f"{pending.source.location}: "
             note = message[len(prefix) :] if message.startswith(prefix) else message
-            outcome.notes.append(f"cut: {note}" if outcome.scanned else f"skipped: {note}")
+            outcome.unreadable = not (outcome.scanned or outcome.metadata or outcome.licenses)
+            outcome.notes.append(f"skipped: {note}" if outcome.unreadable else f"cut: {note}")
         if batch:
             self._submit(pending, first, batch, keys)
 
@@ -196,6 +198,6 @@ class Runner:
         outcome = pending.outcome
         if pending.slots:
             outcome.files = [slot for slot in pending.slots if slot is not None]
-        if pending.archive_key is not None and self.cache is not None:
-            self.cache.put(pending.archive_key, outcome)
+        if pending.archive_key is not None and self.cache is not None and not outcome.notes:
+            self.cache.put(pending.archive_key, outcome)  # not a cut one: the cause may pass
         return pending.source, outcome
