@@ -134,7 +134,8 @@ def store_bytes(store: str) -> dict[str, bytes]:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def median(values: list[float]) -> float:
@@ -145,7 +146,8 @@ def show(label: str, runs: list[Run]) -> None:
     walls = ", ".join(f"{run.wall:.2f}" for run in runs)
     print(
         f"  {label:34} wall median {median([r.wall for r in runs]):7.2f} s (runs {walls}); "
-        f"CPU median {median([r.cpu for r in runs]):7.2f} s; peak RSS {max(r.peak_kib for r in runs) / 1024:.0f} MiB"
+        f"CPU median {median([r.cpu for r in runs]):7.2f} s; "
+        f"peak RSS {max(r.peak_kib for r in runs) / 1024:.0f} MiB"
     )
 
 
@@ -156,10 +158,8 @@ def requirements(packages: Sequence[str]) -> list[str]:
 def fetch(cache_dir: str) -> None:
     """Fetch the packages (pip, 4 at a time) into CACHE_DIR/downloads."""
     with tempfile.TemporaryDirectory() as store:
-        run = extract(
-            [*callables(["click.echo"]), *requirements(PACKAGES), "-o", store, "-q"]
-            + ["--cache-dir", cache_dir, "--no-cache", "--jobs", "1"]
-        )
+        arguments = [*callables(["click.echo"]), *requirements(PACKAGES), "-o", store, "-q"]
+        run = extract([*arguments, "--cache-dir", cache_dir, "--no-cache", "--jobs", "1"])
     missing = [line for line in run.out.splitlines() if line.startswith("not fetched")]
     print(f"fetch: {len(PACKAGES) - len(missing)} of {len(PACKAGES)} packages in {cache_dir}/downloads")
     for line in missing:
@@ -248,7 +248,8 @@ def bench_cache(cache_dir: str, rounds: int) -> None:
     ratio = median([r.wall for r in warm]) / median([r.wall for r in cold])
     add = median([r.wall for r in added]) / median([r.wall for r in alone])
     print(
-        f"  warm / cold: {ratio:.1%} (target <= 5%); adding one / that one alone: {add:.2f}x (target about 1x)"
+        f"  warm / cold: {ratio:.1%} (target <= 5%); "
+        f"adding one / that one alone: {add:.2f}x (target about 1x)"
     )
     print(f"  {load()}")
 
@@ -269,7 +270,8 @@ def bench_memory(cache_dir: str, rounds: int) -> None:
             large = median([r.peak_kib for r in peaks[len(PACKAGES)]])
             print(
                 f"  --jobs {jobs}: 10 packages {small / 1024:.1f} MiB, {len(PACKAGES)} packages "
-                f"{large / 1024:.1f} MiB (medians of the largest process): {large / small:.2f}x (target <= 1.2x)"
+                f"{large / 1024:.1f} MiB (medians of the largest process): {large / small:.2f}x "
+                "(target <= 1.2x)"
             )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
 from .executor import Executor, TaskFuture
 from .finder import module_name
+from .hunks import CONTEXT
 from .sources import Source, SourceError
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
 
@@ -57,7 +58,7 @@ class Runner:
         targets: Sequence[str],
         executor: Executor,
         cache: ResultCache | None = None,
-        context: int = 6,
+        context: int = CONTEXT,
         prefilter: bool = True,
         on_read: OnRead | None = None,
     ) -> None:
@@ -81,6 +82,8 @@ class Runner:
         pending: deque[_Pending] = deque()
         for source in sources:
             pending.append(self._start(source))
+            while self._in_flight and self._in_flight[0].future.done():
+                self._collect_oldest()
             while pending and self._finished(pending[0]):
                 yield self._finish(pending.popleft())
         while pending:
@@ -140,16 +143,18 @@ class Runner:
                 if not relevant:
                     continue
                 module = module_name(file.path, self.top_packages)
-                name = file_key(file.path, file.data, module, relevant, self.context)
-                cached = self.cache.get(name) if self.cache is not None else None
-                if isinstance(cached, FileOutcome):
-                    pending.slots.append(cached)
-                    continue
+                name = None
+                if self.cache is not None:
+                    name = file_key(file.path, file.data, module, relevant, self.context)
+                    cached = self.cache.get(name)
+                    if isinstance(cached, FileOutcome):
+                        pending.slots.append(cached)
+                        continue
                 if not batch:
                     first = len(pending.slots)
                 pending.slots.append(None)
                 batch.append(FileJob(file.path, file.data, relevant, module))
-                keys.append(name if self.cache is not None else None)
+                keys.append(name)
                 size += len(file.data)
                 if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
                     self._submit(pending, first, batch, keys)
