@@ -12,8 +12,9 @@ Two kinds of entries, each a file named by its key under ``CACHE_DIR/results``:
   options. A warm re-run only hashes each archive and reads one entry.
 
 The tool's digest is the hash of the package version and of the source of the
-modules whose code decides a result, so a new version (or an edited checkout)
-never reads stale entries. Entries are pickles read back with an unpickler that
+modules that may decide a result (``model.py`` and every module of
+``extract``), so a new version (or an edited checkout) never reads stale
+entries. Entries are pickles read back with an unpickler that
 only builds the few classes they are made of; an entry that cannot be read is a
 miss. Writes are atomic (a temporary file renamed into place), so concurrent
 runs sharing a cache do no harm.
@@ -21,6 +22,7 @@ runs sharing a cache do no harm.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -35,8 +37,6 @@ from typing import Any
 
 from .. import __version__
 from .tasks import FileOutcome
-
-_DIGEST_MODULES = ("model", "extract/finder", "extract/hunks", "extract/tasks", "extract/cache")
 
 
 @dataclass
@@ -53,14 +53,13 @@ class SourceOutcome:
 
 @cache
 def tool_digest() -> str:
-    """A hash of this version and of the code that computes results."""
+    """A hash of this version and of the code that computes results (``model.py``, ``extract/*.py``)."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent.parent
-    for module in _DIGEST_MODULES:
-        try:
-            digest.update((package / f"{module}.py").read_bytes())
-        except OSError:  # no sources next to the code (a zipped install): the version alone
-            digest.update(module.encode())
+    for path in [package / "model.py", *sorted(Path(__file__).resolve().parent.glob("*.py"))]:
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):  # no sources beside the code (a zipped install)
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
