@@ -96,9 +96,61 @@ CLICK_CALLABLES = (
     "click.testing.CliRunner",
 )
 
-# Small, popular, pure-Python packages that depend on click: sdists, pinned so that runs are reproducible
-# and warm runs need no network. The last one is the package "added" by the cache measurement.
-PACKAGES = ("flask==3.1.3",)
+# Popular pure-Python packages that depend on click, pinned so that runs are reproducible and warm runs
+# need no network: 47 sdists and 3 wheels (pip fetched a wheel where the sdist's metadata would not build).
+# The last one is the package "added" by the cache measurement.
+PACKAGES = (
+    "flask==3.1.3",  # sdist 741 kB
+    "typer==0.29.2",  # sdist 200 kB
+    "uvicorn==0.54.0",  # sdist 109 kB
+    "rich-click==1.9.9",  # sdist 74 kB
+    "click-plugins==1.1.1.2",  # sdist 8 kB
+    "click-didyoumean==0.3.1",  # sdist 3 kB
+    "click-repl==0.4.1",  # sdist 16 kB
+    "click-log==0.4.0",  # sdist 9 kB
+    "click-option-group==0.5.10",  # sdist 22 kB
+    "click-default-group==1.2.4",  # sdist 3 kB
+    "click-help-colors==0.9.4",  # sdist 7 kB
+    "click-spinner==0.2.0",  # sdist 3 kB
+    "click-aliases==1.0.7",  # sdist 2 kB
+    "click-man==0.6.0",  # sdist 480 kB
+    "cookiecutter==2.7.1",  # sdist 139 kB
+    "pip-tools==7.6.2",  # sdist 189 kB
+    "mkdocs==1.6.1",  # sdist 3798 kB
+    "sphinx-click==6.2.0",  # sdist 26 kB
+    "black==26.10.1",  # sdist 724 kB
+    "celery==5.7.0",  # sdist 2026 kB
+    "pgcli==4.7.1",  # sdist 667 kB
+    "litecli==1.17.1",  # sdist 879 kB
+    "mycli==2.30.1",  # sdist 35353 kB
+    "python-dotenv==1.2.4",  # sdist 59 kB
+    "gTTS==2.5.4",  # sdist 23 kB
+    "towncrier==26.9.0",  # sdist 77 kB
+    "safety==3.8.1",  # sdist 403 kB
+    "datasette==0.65.5",  # sdist 406 kB
+    "sqlite-utils==4.2.1",  # sdist 304 kB
+    "llm==0.36",  # sdist 151 kB
+    "shot-scraper==1.12",  # wheel 22 kB
+    "csvs-to-sqlite==1.3.1",  # sdist 22 kB
+    "chalice==1.34.0",  # sdist 252 kB
+    "hatch==1.18.2",  # sdist 5156 kB
+    "cruft==2.16.0",  # sdist 662 kB
+    "cloup==4.0.0",  # sdist 246 kB
+    "trogon==0.6.0",  # sdist 22 kB
+    "rq==3.0.0",  # sdist 784 kB
+    "flower==2.2.0",  # sdist 1083 kB
+    "Flask-Migrate==4.1.0",  # sdist 21 kB
+    "quart==0.22.0",  # sdist 63 kB
+    "python-semantic-release==10.7.0",  # sdist 615 kB
+    "gitlint==0.19.1",  # wheel 2 kB
+    "kedro==1.7.0",  # sdist 205 kB
+    "jupyter-book==2.1.7",  # sdist 3132 kB
+    "bump-my-version==1.8.1",  # sdist 1101 kB
+    "click-extra==9.5.0",  # wheel 676 kB
+    "httpie==3.2.4",  # sdist 373 kB
+    "sphinx-autobuild==2025.8.25",  # sdist 14 kB
+    "pip-audit==2.10.1",  # sdist 53 kB
+)
 
 
 @dataclass
