@@ -10,11 +10,13 @@ import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sphinx_codeexamples.cli import main
 from sphinx_codeexamples.extract import cache as cache_module
+from sphinx_codeexamples.extract import runner as runner_module
 from sphinx_codeexamples.extract import sources as sources_module
 from sphinx_codeexamples.extract.cache import ResultCache
 from sphinx_codeexamples.extract.executor import ExecutorError, InlineExecutor, ProcessExecutor, make_executor
@@ -128,6 +130,45 @@ def test_batches_from_many_sources_keep_their_order_in_a_pool(corpus: list[Path]
     inline = scan(names, sources, executor=InlineExecutor())
     assert [result.hits for result in parallel.results] == [result.hits for result in inline.results]
     assert parallel.warnings == inline.warnings and parallel.counts == inline.counts
+
+
+class _LazyExecutor:
+    """Runs a task only when its result is asked for; counts the tasks waiting at most."""
+
+    workers = 1
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.most = 0
+
+    def submit(self, function: Any, argument: Any) -> Any:
+        executor = self
+
+        class Lazy:
+            def done(self) -> bool:
+                return False
+
+            def result(self) -> Any:
+                executor.waiting -= 1
+                return function(argument)
+
+        self.waiting += 1
+        self.most = max(self.most, self.waiting)
+        return Lazy()
+
+    def close(self) -> None:
+        pass
+
+
+def test_files_in_flight_are_bounded_however_many_sources(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner_module, "BATCH_FILES", 1)  # one file per task: 52 tasks
+    names = [CallableName.parse(name) for name in CALLABLES]
+    lazy = _LazyExecutor()
+    found = scan(names, [Source.open(str(path)) for path in corpus], executor=lazy)
+    assert found.counts.parsed == 48 and lazy.waiting == 0
+    assert lazy.most == runner_module.IN_FLIGHT_PER_WORKER  # never more tasks (and file texts) held
 
 
 def test_cache_reuses_archives_and_parses_only_what_is_new(
