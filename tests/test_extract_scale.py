@@ -171,6 +171,18 @@ def test_files_in_flight_are_bounded_however_many_sources(
     assert lazy.most == runner_module.IN_FLIGHT_PER_WORKER  # never more tasks (and file texts) held
 
 
+def _die(batch: object) -> None:
+    os._exit(3)  # a worker killed, as by the out-of-memory killer
+
+
+def test_a_worker_that_dies_is_an_error_not_a_traceback(
+    tmp_path: Path, corpus: list[Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner_module, "scan_batch", _die)
+    assert extract(*callables("mylib.connect"), corpus[0], "-o", tmp_path / "s", "--jobs", "2", "-q") == 1
+    assert "error: a worker stopped:" in capsys.readouterr().err
+
+
 def test_cache_reuses_archives_and_parses_only_what_is_new(
     tmp_path: Path, corpus: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ import argparse
 import keyword
 import os
 import sys
+from concurrent.futures import BrokenExecutor
 from typing import Any
 
 from ..extract.executor import ExecutorError
@@ -120,6 +121,9 @@ def run(arguments: argparse.Namespace) -> int:
         found = scan(
             names, sources, context=arguments.context, progress=progress, executor=executor, cache=cache
         )
+    except BrokenExecutor as error:  # a worker killed (out of memory, say)
+        print(f"{PROG}: error: a worker stopped: {error}", file=sys.stderr)
+        return 1
     finally:
         executor.close()
         if progress is not None:
