@@ -336,7 +336,7 @@ def bench_dask(cache_dir: str) -> None:
         tempfile.TemporaryDirectory() as work,
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
     ):
-        folder = fresh_cache(work, cache_dir, "dask")
+        folder = fresh_cache(work, cache_dir, "dask-cache")
         common = [*names, *requirements(PACKAGES), "-q", "--no-cache", "--cache-dir", folder]
         local = extract([*common, "-o", os.path.join(work, "local"), "--jobs", "2"])
         dask = extract([*common, "-o", os.path.join(work, "dask"), "--dask", cluster.scheduler_address])

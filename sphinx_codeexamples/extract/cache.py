@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .metadata import ProjectMeta
 from .tasks import FileOutcome
 
 
@@ -45,7 +46,8 @@ class SourceOutcome:
 
     files: list[FileOutcome] = field(default_factory=list)
     scanned: int = 0
-    metadata: dict[str, bytes] = field(default_factory=dict)
+    metadata: dict[str, bytes] = field(default_factory=dict)  # while reading; then *meta*
+    meta: ProjectMeta = field(default_factory=ProjectMeta)
     licenses: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unreadable: bool = False  # nothing could be read: the source does not count as scanned
@@ -142,6 +144,7 @@ _ALLOWED = {
     ("sphinx_codeexamples.extract.tasks", "FileOutcome"),
     ("sphinx_codeexamples.extract.tasks", "FileUse"),
     ("sphinx_codeexamples.extract.cache", "SourceOutcome"),
+    ("sphinx_codeexamples.extract.metadata", "ProjectMeta"),
 }
 
 

@@ -22,7 +22,7 @@ from .cache import ResultCache, SourceOutcome
 from .executor import Executor, InlineExecutor
 from .gitinfo import file_url
 from .hunks import CONTEXT
-from .metadata import ProjectMeta, project_meta
+from .metadata import ProjectMeta
 from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
 from .runner import Runner
 from .sources import Source
@@ -181,7 +181,7 @@ def _merge(source: Source, outcome: SourceOutcome, scan: Scan) -> SourceResult:
         for use in file.uses:
             counts.uses += use.lines
             hits.setdefault(use.target, []).append(_FileHit(file.path, use.code))
-    meta = project_meta(outcome.metadata)
+    meta = outcome.meta
     return SourceResult(
         source=source,
         meta=meta,

@@ -20,6 +20,7 @@ from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha25
 from .executor import Executor, TaskFuture
 from .finder import module_name
 from .hunks import CONTEXT
+from .metadata import project_meta
 from .sources import Source, SourceError
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
 
@@ -203,6 +204,9 @@ class Runner:
         outcome = pending.outcome
         if pending.slots:
             outcome.files = [slot for slot in pending.slots if slot is not None]
+        if outcome.metadata:  # parsed once, kept parsed (and small) in the cache
+            outcome.meta = project_meta(outcome.metadata)
+            outcome.metadata = {}
         if pending.archive_key is not None and self.cache is not None and not outcome.notes:
             self.cache.put(pending.archive_key, outcome)  # not a cut one: the cause may pass
         return pending.source, outcome
