@@ -17,6 +17,11 @@ machine hits all of them alike), and their medians compared:
 * ``extract-all``: the same with the pre-filter off, so that it parses exactly
   the files ``parse`` parses: the like-for-like ratio.
 
+With ``--library PATH`` the callables are all the public callables of that
+library (``extract --library``), each looked for through every one of its
+names: the cost of a large target set, e.g. Django's own sdist as the library
+and as the source.
+
 Both wall-clock and CPU time (``time.process_time``) are reported: on a busy
 machine CPU time is the steadier of the two. Peak RSS is measured in a fresh
 child process per mode, before the timings (``VmHWM`` from ``/proc`` when
@@ -38,6 +43,7 @@ import time
 import warnings
 from collections.abc import Callable
 
+from sphinx_codeexamples.extract.library import LibraryCallable, read_library
 from sphinx_codeexamples.extract.pipeline import scan, write_store
 from sphinx_codeexamples.extract.sources import Source
 from sphinx_codeexamples.model import CallableName
@@ -82,9 +88,11 @@ def parse_only(location: str) -> int:
     return parsed
 
 
-def extract(location: str, names: list[CallableName], prefilter: bool) -> int:
+def extract(
+    location: str, names: list[CallableName], prefilter: bool, library: list[LibraryCallable] | None = None
+) -> int:
     """The whole extraction into a fresh temporary store; returns how many files were parsed."""
-    found = scan(names, [Source.open(location)], prefilter=prefilter)
+    found = scan(names, [Source.open(location)], prefilter=prefilter, library=library or ())
     with tempfile.TemporaryDirectory() as store:
         write_store(found, store)
     return found.counts.parsed
@@ -110,12 +118,12 @@ def peak_rss_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
 
 
-def child(mode: str, location: str, names: list[CallableName]) -> None:
+def child(mode: str, location: str, names: list[CallableName], library: list[LibraryCallable]) -> None:
     """Run one mode and print its peak RSS (KiB) as JSON: for a fresh process per measurement."""
     if mode == "parse":
         parse_only(location)
     else:
-        extract(location, names, prefilter=mode == "extract")
+        extract(location, names, prefilter=mode == "extract", library=library)
     print(json.dumps({"mode": mode, "peak_kib": peak_rss_kib()}))
 
 
@@ -124,22 +132,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", help="a directory, sdist or wheel (e.g. the Django sdist)")
     parser.add_argument("--callable", dest="callables", action="append", help="default: 20 Django callables")
     parser.add_argument("--pairs", type=int, default=3, help="rounds of alternating runs (default 3)")
+    parser.add_argument("--library", metavar="PATH", help="all public callables of this library instead")
     parser.add_argument("--child", choices=("parse", "extract", "extract-all"), help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     names = [CallableName.parse(name) for name in arguments.callables or DJANGO_CALLABLES]
+    library: list[LibraryCallable] = []
+    if arguments.library:  # read once, outside the timings
+        library = read_library(arguments.library).public()
+        names = [CallableName.parse(item.name) for item in library]
     if arguments.child:
-        child(arguments.child, arguments.source, names)
+        child(arguments.child, arguments.source, names, library)
         return 0
     modes: dict[str, Callable[[], int]] = {
         "parse": lambda: parse_only(arguments.source),
-        "extract": lambda: extract(arguments.source, names, prefilter=True),
-        "extract-all": lambda: extract(arguments.source, names, prefilter=False),
+        "extract": lambda: extract(arguments.source, names, prefilter=True, library=library),
+        "extract-all": lambda: extract(arguments.source, names, prefilter=False, library=library),
     }
     rss = {}
     for mode in modes:
         command = [sys.executable, __file__, arguments.source, "--child", mode]
-        for name in names:
-            command += ["--callable", name.dotted]
+        if arguments.library:
+            command += ["--library", arguments.library]
+        else:
+            for name in names:
+                command += ["--callable", name.dotted]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         rss[mode] = json.loads(output.strip().splitlines()[-1])["peak_kib"]
     rounds = max(3, arguments.pairs)
@@ -155,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
             wall[mode].append(seconds)
             cpu[mode].append(cpu_seconds)
             parsed[mode] = count
-    print(f"source: {arguments.source}; {len(names)} callables; {rounds} rounds of alternating runs")
+    spellings = sum(len(item.spellings) for item in library) or len(names)
+    print(
+        f"source: {arguments.source}; {len(names)} callables ({spellings} names); "
+        f"{rounds} rounds of alternating runs"
+    )
     for mode in modes:
         runs = ", ".join(f"{value:.2f}" for value in wall[mode])
         print(

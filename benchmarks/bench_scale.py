@@ -334,7 +334,7 @@ def bench_dask(cache_dir: str) -> None:
     names = callables(CLICK_CALLABLES)
     with (
         tempfile.TemporaryDirectory() as work,
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
     ):
         folder = fresh_cache(work, cache_dir, "dask-cache")
         common = [*names, *requirements(PACKAGES), "-q", "--no-cache", "--cache-dir", folder]

@@ -15,6 +15,7 @@ class Kind(str, enum.Enum):
     CALLABLE = "callable"
     CLASS = "class"
     FUNCTION = "function"
+    EXCEPTION = "exception"
     CONSTANT = "constant"
     MODULE = "module"
 
@@ -180,7 +181,8 @@ class Page:
         """The generated intro, as Markdown."""
         assert self.callable is not None
         project = f" of the {self.project} project" if self.project else ""
+        article = "an" if self.kind.value[0] in "aeiou" else "a"
         return (
-            f"`{self.callable.name}` is a {self.kind.value} within the "
+            f"`{self.callable.name}` is {article} {self.kind.value} within the "
             f"`{self.callable.module}` module{project}."
         )

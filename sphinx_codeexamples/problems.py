@@ -131,6 +131,13 @@ class ProblemCode(str, enum.Enum):
         "far below); the page still loads, but such a blurb or intro is shown as plain text instead of "
         "being parsed as Markdown. Reported at the first such line or at the example's heading.",
     )
+    LATEX_ENGINE = (
+        "latex-engine",
+        Severity.WARNING,
+        "The LaTeX builder uses pdflatex but an example has characters pdflatex cannot typeset (CJK, "
+        "Cyrillic or Greek in a document of another language, other scripts, emoji): the PDF will not "
+        "compile. Use ``latex_engine = 'xelatex'`` or ``'lualatex'`` (see :doc:`builders`).",
+    )
     OUTSIDE_STORE = (
         "outside-store",
         Severity.ERROR,

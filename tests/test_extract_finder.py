@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from sphinx_codeexamples.extract.finder import Targets, absolute_module, find_uses, module_name
+from sphinx_codeexamples.extract.finder import MANY_NAMES, Targets, absolute_module, find_uses, module_name
 from sphinx_codeexamples.model import Kind
 
 SESSION = "sqlalchemy.orm.object_session"
@@ -421,3 +421,16 @@ def test_prefilter() -> None:
     targets = Targets.of([SESSION, "django.urls.reverse"])
     assert targets.might_occur(b"x.reverse()")
     assert not targets.might_occur(b"import sqlalchemy.orm")
+
+
+def test_the_prefilter_with_many_names_matches_whole_words_only() -> None:
+    many = Targets.of([f"lib.name{index}" for index in range(MANY_NAMES)] + ["lib.Text"])
+    few = Targets.of(["lib.Text"])
+    for targets in (many, few):
+        assert targets.might_occur(b"from lib import Text\n")
+        assert targets.might_occur(b"x = lib.Text()\n")
+        assert not targets.might_occur(b"nothing here\n")
+    # a longer identifier that contains the name: the substring search lets it through, words do not
+    assert few.might_occur(b"TextElement()\n")
+    assert not many.might_occur(b"TextElement()\n")
+    assert many.might_occur("é = lib.Text  # non-ASCII around\n".encode())

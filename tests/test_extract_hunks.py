@@ -118,3 +118,20 @@ def test_is_unsafe() -> None:
 def test_nothing_marked_gives_nothing() -> None:
     assert build_code(["a"], [], "f") == ()
     assert build_code(["a"], [5], "f") == ()
+
+
+def test_dotless_elision_lines_in_source_are_not_copied_but_ordinary_comments_are() -> None:
+    lines = [
+        "def f():",
+        "    # code continues on from here without further examples",
+        "    # continue from here",
+        "    return use()",
+    ]
+    assert is_unsafe(lines[1]) and not is_unsafe(lines[2])
+    code = build_code(lines, [4], "f", context=10)
+    assert code == (
+        Hunk(tuple(lines[:1]), frozenset(), 1),
+        Elision(ABBR),
+        Hunk(tuple(lines[2:]), frozenset({1}), 3),
+    )
+    assert round_trip(code) == code

@@ -414,7 +414,7 @@ def test_dask_cluster_gives_the_same_store(tmp_path: Path, corpus: list[Path]) -
     from sphinx_codeexamples.extract.executor import DaskExecutor
 
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         executor = DaskExecutor(cluster)
         try:

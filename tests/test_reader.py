@@ -139,6 +139,13 @@ def test_malformed_backtick_marker_is_reported_not_marked() -> None:
         "## ... some of source file skipped here for brevity ...",
         "## ... the file continues with further examples ...",
         "    ## ... source file abbreviated to get to thing examples ...",
+        # Without dots, as hand-edited pages have them.
+        "## source file continues from here without further CharField examples",
+        "# code continues on from here without further examples",
+        "## Source file continues with no further examples.",
+        "## the code continues below, with no more session examples",
+        "## source file abbreviated to get to object_session examples",
+        "    # code skipped to get to the examples",
     ],
 )
 def test_elision_variants(line: str) -> None:
@@ -153,6 +160,18 @@ def test_elision_variants(line: str) -> None:
         "x = '...source file abbreviated...'",
         "# TODO: skip this ...",
         "    # the loop continues ...",
+        # Code comments that read much like dotless elisions.
+        "# continue from here",
+        "# code continues from here",
+        "# skip the rest of the file",
+        "    # source file continues below without further changes",
+        "# file skipped: no examples found",
+        "# The source file is skipped when no examples match",
+        "# code continues without further examples until the next release, see the changelog for more",
+        "# examples continue without further source",
+        "x = 1  # code continues on from here without further examples",
+        "#: code continues without further examples",
+        "## code continues without further examples " + "and more " * 30,
     ],
 )
 def test_ordinary_comments_are_not_elisions(line: str) -> None:

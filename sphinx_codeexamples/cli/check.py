@@ -35,7 +35,10 @@ def run(arguments: argparse.Namespace) -> int:
         print(problem.format())
     errors = sum(problem.code.severity is Severity.ERROR for problem in problems)
     warnings = len(problems) - errors
-    counts = [(len(index.entries), "page"), (len(index.by_name), "callable"), (examples, "example")]
+    counts = [(len(index.entries), "page"), (len(index.by_name), "callable")]
+    if index.aliases:
+        counts.append((len(index.aliases), "alias"))
+    counts.append((examples, "example"))
     found = ", ".join(_count(number, noun) for number, noun in counts)
     print(f"{found}: {_count(errors, 'error')}, {_count(warnings, 'warning')}")
     failing = errors or (arguments.strict and warnings)
@@ -43,4 +46,5 @@ def run(arguments: argparse.Namespace) -> int:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    plural = "es" if noun.endswith("s") else "s"
+    return f"{number} {noun}{'' if number == 1 else plural}"

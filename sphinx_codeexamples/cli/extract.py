@@ -11,6 +11,7 @@ from typing import Any
 
 from ..extract.executor import ExecutorError
 from ..extract.hunks import CONTEXT
+from ..extract.library import Library, LibraryCallable, read_library
 from ..extract.pipeline import scan, write_store
 from ..extract.sources import Source, SourceError
 from ..model import CallableName
@@ -27,7 +28,10 @@ def add_parser(commands: Any) -> None:
         description=(
             "Scan Python files (without importing or running them) for uses of each --callable and "
             "write one example page per callable into STORE_DIR. Pages already there are updated: "
-            "hand-written intro prose and project blurbs are kept."
+            "hand-written intro prose and project blurbs are kept. With --library, the library's "
+            "source gives the callables (all its public ones unless --callable names some), their "
+            "kinds and every name they are imported by: a use through any of them counts for the one "
+            "page, filed under the shortest public name, with the others as aliases."
         ),
     )
     parser.add_argument(
@@ -42,7 +46,17 @@ def add_parser(commands: Any) -> None:
         action="append",
         default=[],
         metavar="DOTTED.NAME",
-        help="the dotted name of a callable to find, e.g. sqlalchemy.orm.object_session (repeatable)",
+        help="the dotted name of a callable to find, e.g. sqlalchemy.orm.object_session (repeatable); "
+        "with --library, any of its names",
+    )
+    parser.add_argument(
+        "--library",
+        dest="libraries",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a library whose callables are looked for: its package directory, sdist or wheel, or a "
+        "module's .py file (read, never imported; repeatable)",
     )
     parser.add_argument("-o", "--output", required=True, metavar="STORE_DIR", help="the store directory")
     parser.add_argument(
@@ -76,10 +90,10 @@ def _error(message: str) -> int:
     return 2
 
 
-def _callables(values: list[str]) -> list[CallableName] | str:
+def _callables(values: list[str], library: bool = False) -> list[CallableName] | str:
     """The parsed --callable values, or an error message."""
-    if not values:
-        return "give at least one --callable DOTTED.NAME"
+    if not values and not library:
+        return "give at least one --callable DOTTED.NAME, or --library PATH"
     names: list[CallableName] = []
     for value in values:
         name = CallableName.parse(value)
@@ -91,10 +105,55 @@ def _callables(values: list[str]) -> list[CallableName] | str:
     return names
 
 
+def _library_targets(
+    libraries: list[Library], names: list[CallableName]
+) -> tuple[list[CallableName], list[LibraryCallable], list[str]]:
+    """The targets, the libraries' callables among them, and the names no library knows.
+
+    No *names*: every public callable. Otherwise each name, in whatever spelling,
+    becomes its callable's page name; a name no library knows stays as given.
+    """
+    if not names:
+        known = [item for library in libraries for item in library.public()]
+        return [CallableName.parse(item.name) for item in known], known, []
+    targets: list[CallableName] = []
+    known = []
+    unknown = []
+    for name in names:
+        item = next(filter(None, (library.find(name.dotted) for library in libraries)), None)
+        if item is None:
+            unknown.append(name.dotted)
+            target = name
+        else:
+            target = CallableName.parse(item.name)
+            if item not in known:
+                known.append(item)
+        if target not in targets:
+            targets.append(target)
+    return targets, known, unknown
+
+
 def run(arguments: argparse.Namespace) -> int:
-    names = _callables(arguments.callables)
+    names = _callables(arguments.callables, library=bool(arguments.libraries))
     if isinstance(names, str):
         return _error(names)
+    known: list[LibraryCallable] = []
+    if arguments.libraries:
+        libraries = []
+        for location in arguments.libraries:
+            try:
+                library = read_library(location)
+            except SourceError as error:
+                return _error(f"--library {error}")
+            if not library.modules:
+                return _error(f"--library {location}: no Python package found")
+            libraries.append(library)
+        names, known, unknown = _library_targets(libraries, names)
+        packages = ", ".join(package for library in libraries for package in library.packages)
+        for dotted in unknown:
+            print(
+                f"warning: {dotted} is not a callable of {packages}; looked for as spelled", file=sys.stderr
+            )
     if arguments.context < 0:
         return _error("--context must be 0 or more")
     if arguments.max_examples is not None and arguments.max_examples < 1:
@@ -119,7 +178,13 @@ def run(arguments: argparse.Namespace) -> int:
     progress = make_progress(sys.stderr, len(sources), arguments.quiet)
     try:
         found = scan(
-            names, sources, context=arguments.context, progress=progress, executor=executor, cache=cache
+            names,
+            sources,
+            context=arguments.context,
+            progress=progress,
+            library=known,
+            executor=executor,
+            cache=cache,
         )
     except BrokenExecutor as error:  # a worker killed (out of memory, say)
         print(f"{PROG}: error: a worker stopped: {error}", file=sys.stderr)

@@ -8,6 +8,9 @@ from .. import __version__
 from . import config, events, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
+from .i18n import setup_i18n
+from .latex import setup_latex
+from .plaintext import TRANSFORMS as PLAIN_TEXT_TRANSFORMS
 from .related import VISITORS, RelatedCallables, related_placeholder
 from .role import CallableExampleRole
 
@@ -21,11 +24,15 @@ ENV_VERSION = 3
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
     config.register(app)
+    setup_i18n(app)
     app.add_domain(CodeExamplesDomain)
     app.add_directive("callable-example", CallableExampleDirective)
     app.add_role("callable-example", CallableExampleRole())
     app.add_node(related_placeholder, **VISITORS)
     app.add_post_transform(RelatedCallables)
+    setup_latex(app)
+    for transform in PLAIN_TEXT_TRANSFORMS:
+        app.add_post_transform(transform)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

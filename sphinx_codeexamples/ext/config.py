@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..model import CallableName
 from ..problems import ProblemCode
 from .logging import warn as warn_at
 
@@ -29,6 +31,11 @@ class Settings:
     generate_pages: bool = False
     generate_dir: str = "examples"
     light_navigation: bool = True
+    aliases: tuple[tuple[str, str], ...] = ()  # (alias, dotted name), sorted
+
+    @property
+    def alias_map(self) -> dict[str, str]:
+        return dict(self.aliases)
 
     @classmethod
     def of(cls, config: Config) -> Settings:
@@ -41,6 +48,7 @@ class Settings:
             generate_pages=config.codeexamples_generate_pages,
             generate_dir=config.codeexamples_generate_dir,
             light_navigation=config.codeexamples_light_navigation,
+            aliases=tuple(sorted(config.codeexamples_aliases.items())),
         )
 
 
@@ -103,6 +111,16 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "The folder, relative to the source directory, that generated pages are written to. The "
         "extension owns the files it lists in the folder's ``.codeexamples-manifest.json``.",
     ),
+    "codeexamples_aliases": (
+        {},
+        "",
+        (dict,),
+        "Other names of callables that the store's pages do not list, as ``{alias: dotted name}``: "
+        "for example ``{'mylib.api.Client': 'mylib.Client'}`` when ``mylib.api`` builds its names at "
+        "run time. Wherever the store is looked up (the directive, the role, ...), an alias finds the "
+        "page of its dotted name (itself any name the store knows), before the pages' own aliases "
+        "are tried. Documents that asked for an alias are re-read when it changes.",
+    ),
 }
 
 
@@ -127,6 +145,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_generate_pages = settings.generate_pages
     config.codeexamples_generate_dir = settings.generate_dir
     config.codeexamples_light_navigation = settings.light_navigation
+    config.codeexamples_aliases = settings.alias_map
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -185,7 +204,34 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         generate_pages=flags["generate_pages"],
         generate_dir=os.fspath(generate_dir).strip(),
         light_navigation=flags["light_navigation"],
+        aliases=_aliases(config.codeexamples_aliases, warn),
     )
+
+
+def _aliases(raw: object, warn: Callable[[ProblemCode, str, str], None]) -> tuple[tuple[str, str], ...]:
+    """The valid ``alias: dotted name`` pairs of ``codeexamples_aliases``, sorted."""
+    name = "codeexamples_aliases"
+    if not isinstance(raw, dict):
+        warn(ProblemCode.CONFIG, name, f"must be a dict of alias -> dotted name, not {raw!r}")
+        return ()
+    pairs: list[tuple[str, str]] = []
+    for alias, dotted in raw.items():
+        if not (_is_dotted(alias) and _is_dotted(dotted)):
+            warn(
+                ProblemCode.CONFIG,
+                name,
+                f"has {alias!r}: {dotted!r}, which are not two dotted names; ignored",
+            )
+        elif alias.strip() != dotted.strip():
+            pairs.append((alias.strip(), dotted.strip()))
+    return tuple(sorted(pairs))
+
+
+def _is_dotted(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    name = CallableName.parse(value)
+    return bool(name.module) and name.is_valid()
 
 
 def _assignment_location(conf_py: str, name: str) -> str:

@@ -87,13 +87,21 @@ class CallableExampleDirective(SphinxDirective):
             projects=projects,
             intro="no-intro" not in self.options,
             linenos="linenos" in self.options,
+            nested=not self._at_section_level(),
         )
 
+    def _at_section_level(self) -> bool:
+        """True when sections may go here (not inside an API entry, a list, an admonition...)."""
+        try:
+            parent = self.state.parent
+        except Exception:  # MyST's mock state has no parent: its directives sit at section level
+            return True
+        return parent is None or isinstance(parent, nodes.section | nodes.document)
+
     def _load(self, dotted: str) -> Page | None:
-        index = self.domain.index
-        entry = index.lookup(dotted)
+        entry = self.domain.lookup(dotted)
         if entry is None:
-            known = sorted({*index.by_name, *index.aliases})
+            known = sorted(self.domain.known_names())
             close = difflib.get_close_matches(dotted, known, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self._warn(ProblemCode.UNKNOWN_CALLABLE, f"no store page describes {dotted}{hint}")

@@ -19,7 +19,9 @@ from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.util.nodes import make_refnode
 
 from ..store import StoreIndex
+from ..store.index import IndexEntry as StoreEntry
 from .config import Settings
+from .i18n import _
 from .role import CallableExampleRole
 
 if TYPE_CHECKING:
@@ -69,8 +71,8 @@ class CallablesIndex(Index):
     """Every documented callable, one heading per module (``codeexamples-callables``)."""
 
     name = "callables"
-    localname = "Code examples by module"
-    shortname = "code examples"
+    localname = _("Code examples by module")
+    shortname = _("code examples")
 
     def generate(
         self, docnames: Iterable[str] | None = None
@@ -92,8 +94,8 @@ class CallablesIndex(Index):
 
 class CodeExamplesDomain(Domain):
     name = "codeexamples"
-    label = "Code examples"
-    object_types: ClassVar[dict[str, ObjType]] = {"callable": ObjType("callable example", "callable")}
+    label = _("Code examples")
+    object_types: ClassVar[dict[str, ObjType]] = {"callable": ObjType(_("callable example"), "callable")}
     roles: ClassVar[dict[str, Any]] = {"callable": CallableExampleRole()}
     indices: ClassVar[list[type[Index]]] = [CallablesIndex]
     initial_data: ClassVar[dict[str, Any]] = {
@@ -128,6 +130,31 @@ class CodeExamplesDomain(Domain):
     @property
     def index(self) -> StoreIndex:
         return self.data["index"]  # type: ignore[no-any-return]
+
+    # -- the store, by any name ----------------------------------------------------
+
+    def lookup(self, dotted: str) -> StoreEntry | None:
+        """The store page for *dotted*, spelled any way the build knows.
+
+        ``codeexamples_aliases`` first (its target may itself be any name the
+        store knows), then the page names and the pages' own aliases. The one
+        lookup for everything that finds a page by a name a writer spelled.
+        """
+        configured = self.settings.alias_map.get(dotted)
+        if configured is not None:
+            entry = self.index.lookup(configured)
+            if entry is not None:
+                return entry
+        return self.index.lookup(dotted)
+
+    def canonical(self, dotted: str) -> str | None:
+        """The name *dotted*'s page is filed under, or None when no page knows it."""
+        entry = self.lookup(dotted)
+        return entry.name if entry is not None else None
+
+    def known_names(self) -> set[str]:
+        """Every name a lookup can find (for "did you mean" hints)."""
+        return {*self.index.by_name, *self.index.aliases, *self.settings.alias_map}
 
     # -- recording (while reading) ------------------------------------------------
 
@@ -239,7 +266,7 @@ class CodeExamplesDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> Element | None:
-        record = self.find(target) or self.find(self.index.canonical(target) or "")
+        record = self.find(target) or self.find(self.canonical(target) or "")
         if record is None:
             return None
         refnode = make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, target)

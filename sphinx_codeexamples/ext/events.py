@@ -26,20 +26,24 @@ def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
     return domain
 
 
-def _rescan(domain: CodeExamplesDomain) -> None:
-    """Rescan the store (unchanged files come from the cache); note which names moved."""
-    old = domain.index
-    new = scan_store(domain.settings.stores, {entry.path: entry for entry in old.entries})
+def _rescan(domain: CodeExamplesDomain, settings: Settings) -> None:
+    """Rescan the store (unchanged files come from the cache) and take the new *settings*;
+    note which names now find another page (or none), ``codeexamples_aliases`` included."""
+    names = domain.known_names()
+    before = {name: domain.lookup(name) for name in names}
+    new = scan_store(settings.stores, {entry.path: entry for entry in domain.index.entries})
     domain.data["index"] = new
-    names = {*old.by_name, *old.aliases, *new.by_name, *new.aliases}
-    domain.data["moved"] = {name for name in names if old.lookup(name) != new.lookup(name)}
+    domain.data["settings"] = settings
+    names |= domain.known_names()
+    moved = {name for name in names if before.get(name) != domain.lookup(name)}
+    domain.data["moved"] = moved
+    domain.data["moved_names"] = moved  # for the pages whose roles link to them
 
 
 def on_builder_inited(app: Sphinx) -> None:
     """Scan the store once per build; generate pages from it; add the stylesheet for HTML builders."""
     domain = _domain(app.env)
-    domain.data["settings"] = Settings.of(app.config)
-    _rescan(domain)
+    _rescan(domain, Settings.of(app.config))
     generate_pages(app, domain.settings, domain.index)
     if app.builder.format == "html":
         app.add_css_file("codeexamples.css")
@@ -74,12 +78,13 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if domain.data.pop("rewrite_all", False):
         return sorted(env.found_docs)
     changed = {dotted for dotted in old.keys() | new.keys() if old.get(dotted) != new.get(dotted)}
+    relinked = domain.docs_referencing(domain.data.pop("moved_names", set()))
     if not changed:
-        return []
+        return sorted(relinked & env.found_docs)
     modules = {(new.get(dotted) or old[dotted])[0] for dotted in changed}
     modules |= {old[dotted][0] for dotted in changed if dotted in old}
     docs = domain.docs_showing(modules, children=domain.settings.related_parent)
-    docs |= domain.docs_referencing(changed)
+    docs |= domain.docs_referencing(changed) | relinked
     return sorted(docs & env.found_docs)
 
 
@@ -89,7 +94,7 @@ def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -
         return None
     ours = _domain(app.env)
     target = node.get("reftarget", "")
-    if ours.index.lookup(target) is not None:
+    if ours.lookup(target) is not None:
         code = ProblemCode.UNSHOWN_CALLABLE
         message = (
             f"no page of this build shows {target}: add a callable-example directive "
@@ -98,7 +103,7 @@ def on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -
     else:
         code = ProblemCode.UNKNOWN_CALLABLE
         shown = {record.dotted for record in ours.iter_shown()}
-        known = shown | set(ours.index.by_name) | set(ours.index.aliases)
+        known = shown | ours.known_names()
         close = difflib.get_close_matches(target, sorted(known), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         message = f"no store page describes {target}{hint}"

@@ -156,10 +156,17 @@ class _Builder:
             "heading_open": nodes.rubric,
         }
         if token.type in opening:
-            self._push(opening[token.type]())
+            node = opening[token.type]()
+            if token.type == "paragraph_open" and token.map:
+                node.line = token.map[0] + 1  # in the text; made absolute by whoever knows the file
+            self._push(node)
         elif token.type.endswith("_close"):
             self._pop()
         elif token.type == "inline":
+            if isinstance(self.top, nodes.paragraph):
+                # The paragraph's own Markdown, without list markers or indentation: the message
+                # that Sphinx's gettext builder extracts and ext/i18n.py translates.
+                self.top.rawsource = token.content
             self._inline(token.children or [], self.top)
         elif token.type in ("fence", "code_block"):
             self.top.append(nodes.literal_block(token.content, token.content))

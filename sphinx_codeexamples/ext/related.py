@@ -15,6 +15,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import CodeExamplesDomain, ShownCallable
+from .i18n import _, format_nodes
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -38,8 +39,10 @@ def index_node(callable_name: CallableName, anchor: str) -> addnodes.index:
     tie-break, so ``module; Session`` and ``module; session`` would swap places
     between serial and parallel builds. Grouping by module is the domain index's job.
     """
+    name, module = callable_name.name, callable_name.module
     entries: list[tuple[str, str, str, str, str | None]] = [
-        ("single", f"{callable_name.name} ({callable_name.module} code examples)", anchor, "", None),
+        # Translators: an entry of the general index: a callable's name and its module.
+        ("single", _("{name} ({module} code examples)").format(name=name, module=module), anchor, "", None),
     ]
     return addnodes.index(entries=entries, inline=False)
 
@@ -76,14 +79,15 @@ def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -
     container = nodes.container(classes=["codeexamples-related"])
     for module, records in groups:
         paragraph = nodes.paragraph(classes=["codeexamples-related-module"])
-        paragraph += nodes.Text("More code examples from ")
-        paragraph += nodes.literal(module, module)
-        paragraph += nodes.Text(": ")
+        links: list[nodes.Node] = []
         for position, record in enumerate(records):
             if position:
-                paragraph += nodes.Text(", ")
-            paragraph += _xref(record, docname)
-        paragraph += nodes.Text(".")
+                # Translators: between two links of a related list.
+                links.append(nodes.Text(_(", ")))
+            links.append(_xref(record, docname))
+        # Translators: {module} is a module name (shown as code), {links} the links to its callables.
+        template = _("More code examples from {module}: {links}.")
+        paragraph.extend(format_nodes(template, module=nodes.literal(module, module), links=links))
         container += paragraph
     return [container]
 

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
+from .i18n import _, elision_text, example_title, format_nodes, intro_sentence
 from .markdown import LinkPolicy, markdown_to_nodes
+
+#: Classes other builders' transforms find our nodes by.
+CODE_CLASS = "codeexamples-code"
+ELISION_CLASS = "codeexamples-elision"
+SOURCE_CLASS = "codeexamples-source"
+#: The attribute of paragraphs whose text is the store's, translated by the user's catalogs.
+USER_TEXT = "codeexamples_user_text"
+#: What an elision's text starts with.
+ELISION_MARK = "\N{VERTICAL ELLIPSIS} "
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,9 @@ class RenderOptions:
     projects: frozenset[str] | None = None
     intro: bool = True
     linenos: bool = False
+    #: Inside body elements (an API entry's content), where a section would become a
+    #: numbered heading of the document: a container headed by a rubric instead.
+    nested: bool = False
 
 
 def example_anchor(dotted: str, number: int) -> str:
@@ -40,22 +53,45 @@ def selected_examples(page: Page, options: RenderOptions) -> list[Example]:
     return examples
 
 
+def user_markdown(text: str, policy: LinkPolicy, path: str, first_line: int) -> list[nodes.Node]:
+    """Nodes for Markdown from the store (the user's content, not ours): its paragraphs carry
+    their store file and line, so the ``gettext`` builder extracts them and
+    :class:`~.i18n.StoreTranslations` replaces them with the user's translations."""
+    result = markdown_to_nodes(text, policy)
+    for node in result:
+        for paragraph in node.findall(nodes.paragraph):
+            if paragraph.rawsource:
+                paragraph.source = path
+                paragraph.line = first_line + (paragraph.line or 1) - 1
+                paragraph[USER_TEXT] = True
+    return result
+
+
 def render_intro(page: Page, policy: LinkPolicy) -> list[nodes.Node]:
-    text = page.intro_sentence() if page.generated_intro or not page.intro else ""
-    text = "\n\n".join(part for part in (text, page.intro) if part)
     container = nodes.container(classes=["codeexamples-intro"])
-    container.extend(markdown_to_nodes(text, policy))
+    if page.generated_intro or not page.intro:
+        container.extend(markdown_to_nodes(intro_sentence(page), policy))
+    if page.intro:
+        container.extend(user_markdown(page.intro, policy, page.path, page.intro_line))
     return [container]
 
 
-def render_example(page: Page, example: Example, policy: LinkPolicy, options: RenderOptions) -> nodes.section:
+def render_example(
+    page: Page, example: Example, policy: LinkPolicy, options: RenderOptions
+) -> nodes.section | nodes.container:
     anchor = example_anchor(page.dotted, example.number)
-    title_text = f"Example {example.number} from {example.project}"
-    section = nodes.section(ids=[anchor], names=[], classes=["codeexamples-example"])
-    section += nodes.title(title_text, title_text)
+    title_text = example_title(example.number, example.project)
+    section: nodes.section | nodes.container
+    if options.nested:
+        section = nodes.container(ids=[anchor], classes=["codeexamples-example"])
+        section += nodes.rubric(title_text, title_text, classes=["codeexamples-example-title"])
+    else:
+        section = nodes.section(ids=[anchor], names=[], classes=["codeexamples-example"])
+        section += nodes.title(title_text, title_text)
+    section[0]["translatable"] = False  # ours, translated already: not a message of the user's
     if example.blurb:
         blurb = nodes.container(classes=["codeexamples-blurb"])
-        blurb.extend(markdown_to_nodes(example.blurb, policy))
+        blurb.extend(user_markdown(example.blurb, policy, page.path, example.line + 1))
         section += blurb
     section += _source_link(example, policy)
     section.extend(_code(example, options))
@@ -63,14 +99,13 @@ def render_example(page: Page, example: Example, policy: LinkPolicy, options: Re
 
 
 def _source_link(example: Example, policy: LinkPolicy) -> nodes.paragraph:
-    label = example.source_label or example.source_url or "source file"
-    paragraph = nodes.paragraph(classes=["codeexamples-source"])
-    paragraph += nodes.Text("Source: ")
+    # Translators: the label of a source link when the store gives none.
+    label = example.source_label or example.source_url or _("source file")
+    paragraph = nodes.paragraph(classes=[SOURCE_CLASS])
     url = policy.resolve(example.source_url) if example.source_url else None
-    if url:
-        paragraph += nodes.reference(label, label, refuri=url)
-    else:
-        paragraph += nodes.literal(label, label)
+    link = nodes.reference(label, label, refuri=url) if url else nodes.literal(label, label)
+    # Translators: {link} is the source file's label, linked to the file.
+    paragraph.extend(format_nodes(_("Source: {link}"), link=link))
     return paragraph
 
 
@@ -86,7 +121,7 @@ def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
 
 def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
     text = hunk.text
-    block = nodes.literal_block(text, text, classes=["codeexamples-code"])
+    block = nodes.literal_block(text, text, classes=[CODE_CLASS])
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
@@ -99,7 +134,6 @@ def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.l
 
 
 def _elision(elision: Elision) -> nodes.paragraph:
-    text = elision.summary or "source abbreviated"
-    paragraph = nodes.paragraph(classes=["codeexamples-elision"])
-    paragraph += nodes.inline("", f"\N{VERTICAL ELLIPSIS} {text}")
+    paragraph = nodes.paragraph(classes=[ELISION_CLASS])
+    paragraph += nodes.inline("", ELISION_MARK + elision_text(elision))
     return paragraph

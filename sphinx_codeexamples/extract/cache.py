@@ -85,8 +85,9 @@ def key(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def file_key(path: str, data: bytes, module: object, targets: Iterable[str], context: int) -> str:
-    return key("file", path, hashlib.sha256(data).hexdigest(), module, tuple(targets), context)
+def file_key(path: str, data: bytes, module: object, targets: object, context: int) -> str:
+    """The key of one file's outcome; *targets* are its relevant targets (and their page names)."""
+    return key("file", path, hashlib.sha256(data).hexdigest(), module, targets, context)
 
 
 def archive_key(sha256: str, targets: Iterable[str], context: int, prefilter: bool) -> str:

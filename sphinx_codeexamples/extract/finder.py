@@ -58,6 +58,10 @@ STAR = "<star>"
 _UNBOUND_SET = frozenset({UNBOUND})
 _OTHER_SET = frozenset({OTHER})
 
+#: From this many distinct last names on, :meth:`Targets.might_occur` compares words, not substrings.
+MANY_NAMES = 64
+_ASCII_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TRY = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
@@ -90,12 +94,25 @@ class Targets:
     def _encoded(self) -> tuple[bytes, ...]:
         return tuple(name.encode("utf-8") for name in self.last_names)
 
+    @cached_property
+    def _word_set(self) -> frozenset[bytes] | None:
+        """The last names, for many ASCII names (a whole library's): one pass over the words
+        of a file then beats one substring search per name."""
+        if len(self.last_names) < MANY_NAMES or not all(name.isascii() for name in self.last_names):
+            return None
+        return frozenset(self._encoded)
+
     def might_occur(self, data: bytes) -> bool:
         """False when *data* cannot use any target: it never spells a target's last name.
 
         Sound because every use, through any alias, spells that name somewhere in
-        the file: in the import that binds it or in the attribute chain.
+        the file, as a whole identifier: in the import that binds it or in the
+        attribute chain. With few names, a substring search per name; with many,
+        the file's ASCII words against the set of names.
         """
+        words = self._word_set
+        if words is not None:
+            return not words.isdisjoint(_ASCII_WORD.findall(data))
         return any(name in data for name in self._encoded)
 
 

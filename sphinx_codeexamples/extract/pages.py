@@ -8,6 +8,9 @@ Re-running keeps what a person wrote and replaces what extraction derives:
   from a project *not* scanned in this run (code, link, blurb as they are), and,
   for each scanned project, the blurb of its first example that has one and the
   spelling of its name in the headings;
+* **refreshed** when the library was read (``extract --library``): the kind
+  (the generated intro says it) and the ``meta`` line while it is still the
+  generated one, and the aliases line;
 * **replaced**: every example from a project scanned in this run (its code,
   marked lines, source label and link, and its blurb when the page had none);
   they take the place of that project's first old example, projects new to the
@@ -112,8 +115,22 @@ def _links(blurb_text: str) -> ProjectLinks:
     return find_links(blurb_text)
 
 
+def description(name: CallableName, kind: Kind) -> str:
+    """The generated ``meta`` line of a page."""
+    project = name.module.partition(".")[0]
+    return (
+        f"Python example code that shows how to use the {name.name} {kind.value} "
+        f"from the {name.module} module of the {project} project."
+    )
+
+
 def new_page(
-    path: str, name: CallableName, kind: Kind, found: Sequence[FoundExample], sortorder: str
+    path: str,
+    name: CallableName,
+    kind: Kind,
+    found: Sequence[FoundExample],
+    sortorder: str,
+    aliases: tuple[str, ...] = (),
 ) -> Page:
     """A fresh page for *name*, with *found* examples ordered by project, then path."""
     project = name.module.partition(".")[0]
@@ -122,10 +139,7 @@ def new_page(
         slug=slug(name),
         sortorder=sortorder,
         sidebartitle=f"{name.module} {name.name}",
-        meta=(
-            f"Python example code that shows how to use the {name.name} {kind.value} "
-            f"from the {name.module} module of the {project} project."
-        ),
+        meta=description(name, kind),
     )
     ordered = sorted(found, key=lambda item: (item.key, item.project, item.path))
     examples = tuple(
@@ -139,7 +153,22 @@ def new_page(
         project=project,
         generated_intro=True,
         examples=examples,
+        aliases=aliases,
     )
+
+
+def refresh_names(page: Page, kind: Kind, names: Sequence[str]) -> Page:
+    """*page* with what a library's source says: its kind and its other *names* as aliases.
+
+    The ``meta`` line follows the kind only while it is still the generated one;
+    hand-written prose stays as it is.
+    """
+    assert page.callable is not None
+    meta = page.meta
+    if meta.meta == description(page.callable, page.kind):
+        meta = replace(meta, meta=description(page.callable, kind))
+    aliases = tuple(name for name in names if name != page.dotted)
+    return replace(page, kind=kind, meta=meta, aliases=aliases)
 
 
 def update_page(existing: Page, found: Sequence[FoundExample], scanned: Iterable[str]) -> Page:

@@ -22,8 +22,9 @@ from .cache import ResultCache, SourceOutcome
 from .executor import Executor, InlineExecutor
 from .gitinfo import file_url
 from .hunks import CONTEXT
+from .library import LibraryCallable
 from .metadata import ProjectMeta
-from .pages import FoundExample, blurb, new_page, project_key, slug, update_page
+from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
 from .runner import Runner
 from .sources import Source
 
@@ -94,7 +95,12 @@ class SourceResult:
 
 @dataclass
 class Scan:
-    """Everything found in all sources."""
+    """Everything found in all sources.
+
+    ``library`` holds what a library's source says about some targets (by page
+    name); ``spellings`` maps each of their names to the page name, so that a
+    use through any spelling counts for the one callable.
+    """
 
     targets: list[CallableName]
     results: list[SourceResult] = field(default_factory=list)
@@ -102,9 +108,14 @@ class Scan:
     reexports: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
     warnings: list[str] = field(default_factory=list)
+    library: dict[str, LibraryCallable] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)
 
     def kind(self, dotted: str) -> Kind:
-        """Class or function when the definition was seen (following re-exports), else callable."""
+        """The library's kind; else class or function when the definition was seen in a scanned
+        source (following re-exports); else callable."""
+        if dotted in self.library:
+            return self.library[dotted].kind
         seen: set[str] = set()
         current: str | None = dotted
         while current is not None and current not in seen:
@@ -124,15 +135,24 @@ def scan(
     context: int = CONTEXT,
     prefilter: bool = True,
     progress: Progress | None = None,
+    library: Sequence[LibraryCallable] = (),
     executor: Executor | None = None,
     cache: ResultCache | None = None,
 ) -> Scan:
     """Find the uses of *targets* in every Python file of *sources*.
 
-    The files are analysed on *executor* (in this process by default) and their
-    outcomes taken from *cache* when it has them; the result is the same either way.
+    *library* describes targets (by their page name, :attr:`LibraryCallable.name`):
+    every spelling of theirs is looked for and counts for the target. The files
+    are analysed on *executor* (in this process by default) and their outcomes
+    taken from *cache* when it has them; the result is the same either way.
     """
     result = Scan(list(targets))
+    wanted = {name.dotted for name in targets}
+    for item in library:
+        if item.name in wanted:
+            result.library[item.name] = item
+            for spelling in item.spellings:
+                result.spellings.setdefault(spelling, item.name)
     counts = result.counts
     counts.sources_total = len(sources)
 
@@ -142,12 +162,13 @@ def scan(
             progress(counts)
 
     runner = Runner(
-        [name.dotted for name in targets],
+        wanted | set(result.spellings),
         executor or InlineExecutor(),
         cache,
         context=context,
         prefilter=prefilter,
         on_read=on_read,
+        pages=result.spellings,
     )
     for source, outcome in runner.run(sources):
         counts.source = source.location
@@ -239,22 +260,30 @@ def write_store(scan: Scan, store: str, ref: str | None = None, max_examples: in
     :func:`limit_examples`); examples of projects not scanned stay as they are.
     """
     os.makedirs(store, exist_ok=True)
-    wanted = {name.dotted for name in scan.targets}
-    existing, taken, next_order = _read_store(store, wanted)
+    wanted = {name.dotted for name in scan.targets} | set(scan.spellings)
+    pages, taken, next_order = _read_store(store, wanted)
+    # a page filed under another spelling of a callable is its page, unless one has its name
+    existing = dict(pages)
+    for dotted, stored in pages.items():
+        existing.setdefault(scan.spellings.get(dotted, dotted), stored)
     examples = found_examples(scan, ref)
     scanned = {project_key(result.project) for result in scan.results}
     outcome = Written()
     for name in sorted(scan.targets):
         dotted = name.dotted
         found = limit_examples(examples.get(dotted, []), max_examples)
+        known = scan.library.get(dotted)
         page = update_page(existing[dotted], found, scanned) if dotted in existing else None
         if page is None:
             if not found:
                 outcome.without_uses.append(dotted)
                 continue
             path = _new_path(store, name, taken)
-            page = new_page(path, name, scan.kind(dotted), found, str(next_order))
+            aliases = known.aliases if known else ()
+            page = new_page(path, name, scan.kind(dotted), found, str(next_order), aliases)
             next_order += SORTORDER_STEP
+        elif known is not None:
+            page = refresh_names(page, known.kind, known.spellings)
         if not page.examples:
             outcome.without_uses.append(dotted)
             continue

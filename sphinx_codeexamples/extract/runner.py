@@ -12,13 +12,14 @@ is the same whatever the number of workers and whatever came from the cache.
 
 from __future__ import annotations
 
+import re
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
 from .executor import Executor, TaskFuture
-from .finder import module_name
+from .finder import MANY_NAMES, module_name
 from .hunks import CONTEXT
 from .metadata import project_meta
 from .sources import Source, SourceError
@@ -29,6 +30,7 @@ BATCH_FILES = 64
 IN_FLIGHT_PER_WORKER = 3
 
 OnRead = Callable[[int], None]
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -56,19 +58,24 @@ class Runner:
 
     def __init__(
         self,
-        targets: Sequence[str],
+        targets: Iterable[str],
         executor: Executor,
         cache: ResultCache | None = None,
         context: int = CONTEXT,
         prefilter: bool = True,
         on_read: OnRead | None = None,
+        pages: Mapping[str, str] | None = None,
     ) -> None:
         self.targets = tuple(sorted(set(targets)))
+        self.pages = dict(pages or {})  # spelling -> page name, for extract --library
         self.last_names = sorted({name.rpartition(".")[2] for name in self.targets})
         self._encoded = [(name.encode("utf-8"), name) for name in self.last_names]
         self.by_last: dict[str, list[str]] = {}
         for name in self.targets:
             self.by_last.setdefault(name.rpartition(".")[2], []).append(name)
+        # many names (a whole library's): one pass over the file's words beats a search per name
+        many = len(self.by_last) >= MANY_NAMES and all(name.isascii() for name in self.by_last)
+        self._words = frozenset(name.encode() for name in self.by_last) if many else None
         self.top_packages = frozenset(name.partition(".")[0] for name in self.targets)
         self.executor = executor
         self.cache = cache
@@ -78,7 +85,7 @@ class Runner:
         self._in_flight: deque[_Submitted] = deque()
         self._limit = max(2, IN_FLIGHT_PER_WORKER * executor.workers)
 
-    def run(self, sources: Sequence[Source]) -> Iterator[tuple[Source, SourceOutcome]]:
+    def run(self, sources: Iterable[Source]) -> Iterator[tuple[Source, SourceOutcome]]:
         """Each source with its outcome, in the order given."""
         pending: deque[_Pending] = deque()
         for source in sources:
@@ -144,9 +151,10 @@ class Runner:
                 if not relevant:
                     continue
                 module = module_name(file.path, self.top_packages)
+                pages = tuple((target, self.pages[target]) for target in relevant if target in self.pages)
                 name = None
                 if self.cache is not None:
-                    name = file_key(file.path, file.data, module, relevant, self.context)
+                    name = file_key(file.path, file.data, module, (relevant, pages), self.context)
                     cached = self.cache.get(name)
                     if isinstance(cached, FileOutcome):
                         pending.slots.append(cached)
@@ -154,7 +162,7 @@ class Runner:
                 if not batch:
                     first = len(pending.slots)
                 pending.slots.append(None)
-                batch.append(FileJob(file.path, file.data, relevant, module))
+                batch.append(FileJob(file.path, file.data, relevant, module, pages))
                 keys.append(name)
                 size += len(file.data)
                 if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
@@ -173,6 +181,9 @@ class Runner:
         """The targets whose last name *data* spells (all of them without the pre-filter)."""
         if not self.prefilter:
             return self.targets
+        if self._words is not None:  # many names (a library's): the file's words against the set
+            spelled = self._words.intersection(_WORD.findall(data))
+            return tuple(sorted(target for word in spelled for target in self.by_last[word.decode()]))
         return tuple(
             sorted(
                 target for encoded, name in self._encoded if encoded in data for target in self.by_last[name]

@@ -27,12 +27,17 @@ from .hunks import build_code
 
 @dataclass(frozen=True)
 class FileJob:
-    """One file to analyse: its path, bytes, module (when known) and relevant targets."""
+    """One file to analyse: its path, bytes, module (when known) and relevant targets.
+
+    *pages* gives, for each target spelled otherwise than its page's name (see
+    ``extract --library``), the page name its uses count for.
+    """
 
     path: str
     data: bytes
     targets: tuple[str, ...]
     module: tuple[str, bool] | None
+    pages: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ def scan_file(job: FileJob, context: int) -> FileOutcome:
     reexports = tuple(found.reexports.items())
     if not found.uses:
         return FileOutcome(job.path, parsed=True, definitions=definitions, reexports=reexports)
+    pages = dict(job.pages)
+    by_page: dict[str, set[int]] = {}
+    for target, marked in found.uses.items():  # every spelling of a callable counts for its page
+        by_page.setdefault(pages.get(target, target), set()).update(marked)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -108,6 +117,6 @@ def scan_file(job: FileJob, context: int) -> FileOutcome:
         FileUse(
             target, len(marked), build_code(lines, marked, target.rpartition(".")[2], blocks, context=context)
         )
-        for target, marked in found.uses.items()
+        for target, marked in by_page.items()
     )
     return FileOutcome(job.path, parsed=True, uses=uses, definitions=definitions, reexports=reexports)

@@ -39,12 +39,12 @@ _HEADING = re.compile(r"^#{1,6}[ \t]+Example[ \t]+(?P<number>[0-9]{1,9})[ \t]+fr
 _FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _FILE_LINK = re.compile(r"^\s*\[\*\*(?P<label>.*?)\*\*\]\((?P<url>.*)$")
 _INTRO = re.compile(
-    r"^(?P<q1>`?)(?P<name>[^`\s]+)(?P=q1) is an? (?P<kind>callable|class|function|constant|module)"
+    r"^(?P<q1>`?)(?P<name>[^`\s]+)(?P=q1) is an? (?P<kind>callable|class|function|exception|constant|module)"
     r" within the (?P<q2>`?)(?P<module>[^`\s]+)(?P=q2) module of the (?P<project>.+?) project\.\s*$"
 )
 _RELATED = re.compile(r'^(?:and )?<a href="(?P<href>[^"]*)">(?P<name>[^<]*)</a>,?\s*$')
 _RELATED_CLOSING = re.compile(r"^(?:is another|are a couple|are several) .*\.\s*$")
-_META_KIND = re.compile(r"\bthe \S+ (?P<kind>callable|class|function|constant)\b")
+_META_KIND = re.compile(r"\bthe \S+ (?P<kind>callable|class|function|exception|constant)\b")
 _META_PROJECT = re.compile(r"\bof the (?P<project>.+?) project\b")
 _TITLE_SUFFIX = re.compile(
     r"\s+(?:python\s+)?(?:example\s+code|code\s+examples?|examples?|example\s+snippets?)\s*$", re.I

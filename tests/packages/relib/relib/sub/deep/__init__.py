@@ -1,0 +1,1 @@
+from .deeper import deep_function as deep_function

@@ -1,0 +1,2 @@
+async def deep_function():
+    pass

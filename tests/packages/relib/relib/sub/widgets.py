@@ -1,0 +1,9 @@
+__all__ = ["Widget"]
+
+
+class Widget:
+    pass
+
+
+class Gadget:
+    pass

@@ -1,0 +1,3 @@
+extensions = ["sphinx_codeexamples"]
+codeexamples_store = "store"
+codeexamples_aliases = {"tinylib.api.Widget": "tinylib.widgets.Widget", "bad name": "tinylib.Widget"}

@@ -1,0 +1,10 @@
+extensions = ["sphinx_codeexamples"]
+project = "PDF"
+copyright = "2026, The sphinx-codeexamples developers"
+version = "1.0"
+codeexamples_store = "store"
+codeexamples_base_url = "https://example.org"
+codeexamples_generate_pages = True
+codeexamples_related_parent = True
+exclude_patterns = ["_build"]
+latex_documents = [("index", "pdf.tex", "PDF", "Tests", "manual")]
