@@ -16,6 +16,7 @@ release = __version__
 version = ".".join(release.split(".")[:2])
 
 extensions = [
+    "sphinx.ext.autodoc",
     "sphinx_codeexamples",
     "myst_parser",
     "codeexamples_docs",  # _ext/: tables rendered from the extension's own code
@@ -26,6 +27,13 @@ codeexamples_store = "store"
 # ... and a whole generated site of them, one page per callable, under examples/.
 codeexamples_generate_pages = True
 codeexamples_generate_dir = "examples"
+# Examples in the wild under the API entries of api-demo.rst (markdown-it-py, documented by autodoc).
+codeexamples_autodoc = True
+codeexamples_autodoc_max = 1
+
+# The demo documents markdown-it-py's API; its signatures' annotations name private types.
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "store", "Thumbs.db", ".DS_Store"]

@@ -138,6 +138,13 @@ class ProblemCode(str, enum.Enum):
         "Cyrillic or Greek in a document of another language, other scripts, emoji): the PDF will not "
         "compile. Use ``latex_engine = 'xelatex'`` or ``'lualatex'`` (see :doc:`builders`).",
     )
+    COVERAGE = (
+        "coverage",
+        Severity.WARNING,
+        "Only with ``codeexamples_coverage = True``: a documented Python callable (an ``autodoc`` or "
+        "hand-written ``py:`` entry) that shows no examples, located at the entry, or a store callable "
+        "that no API entry and no page of the build shows, located at its store file.",
+    )
     OUTSIDE_STORE = (
         "outside-store",
         Severity.ERROR,

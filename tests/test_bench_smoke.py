@@ -118,3 +118,24 @@ def test_written_pages_are_counted_from_the_files(bench, tmp_path: Path) -> None
     old = (tmp_path / "out" / "sub" / "b.html").stat().st_mtime_ns - 10**9
     os.utime(tmp_path / "out" / "sub" / "b.html", ns=(old, old))
     assert bench.count_written(tmp_path, old + 1) == 1  # a.html only; c.rst has no page
+
+
+@pytest.fixture
+def bench_autodoc() -> Iterator[ModuleType]:
+    yield from benchmark_module("bench_autodoc")
+
+
+def test_autodoc_bench_store_finds_every_documented_spelling(bench_autodoc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    names = bench_autodoc.make_package(tmp_path, modules=2, functions=3, classes=1, methods=2)
+    assert len(names) == 2 * (3 + 1 + 2)
+    written = bench_autodoc.make_store(tmp_path / "store", names, examples=2)
+    index = scan_store([str(tmp_path / "store")])
+    assert index.problems == ()
+    assert len(index.by_name) == written == len(names[::2])
+    # every other callable has a page, found by its defining (documented) name, some through an alias
+    assert all(index.canonical(name) is not None for name in names[::2])
+    assert all(index.canonical(name) is None for name in names[1::2])
+    assert 0 < len(index.aliases) < written
+    site = bench_autodoc.make_site(tmp_path, 2, "off")
+    assert "codeexamples_autodoc = False" in (site / "conf.py").read_text(encoding="utf-8")
+    assert ".. automodule:: benchpkg.mod1" in (site / "mod1.rst").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import config, events, sidebar
+from . import autodoc, config, coverage, events, sidebar
 from .directive import CallableExampleDirective
 from .domain import CodeExamplesDomain
 from .i18n import setup_i18n
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -33,6 +33,12 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_latex(app)
     for transform in PLAIN_TEXT_TRANSFORMS:
         app.add_post_transform(transform)
+    app.add_node(autodoc.more_examples, **autodoc.MORE_VISITORS)
+    app.add_node(autodoc.examples_link, **autodoc.LINK_VISITORS)
+    app.add_post_transform(autodoc.ExampleLinks)
+    app.connect("object-description-transform", autodoc.on_object_description_transform, autodoc.PRIORITY)
+    app.connect("doctree-resolved", autodoc.on_doctree_resolved)
+    app.connect("env-check-consistency", coverage.on_env_check_consistency)
     app.connect("config-inited", sidebar.on_config_inited)
     app.connect("builder-inited", events.on_builder_inited)
     app.connect("env-get-outdated", events.on_env_get_outdated)

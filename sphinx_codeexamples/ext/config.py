@@ -32,6 +32,11 @@ class Settings:
     generate_dir: str = "examples"
     light_navigation: bool = True
     aliases: tuple[tuple[str, str], ...] = ()  # (alias, dotted name), sorted
+    autodoc: bool = False
+    autodoc_max: int = 1
+    autodoc_more: int = 4
+    autodoc_exclude: tuple[str, ...] = ()
+    coverage: bool = False
 
     @property
     def alias_map(self) -> dict[str, str]:
@@ -49,6 +54,11 @@ class Settings:
             generate_dir=config.codeexamples_generate_dir,
             light_navigation=config.codeexamples_light_navigation,
             aliases=tuple(sorted(config.codeexamples_aliases.items())),
+            autodoc=config.codeexamples_autodoc,
+            autodoc_max=config.codeexamples_autodoc_max,
+            autodoc_more=config.codeexamples_autodoc_more,
+            autodoc_exclude=tuple(config.codeexamples_autodoc_exclude),
+            coverage=config.codeexamples_coverage,
         )
 
 
@@ -121,6 +131,44 @@ CONFIG_VALUES: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
         "page of its dotted name (itself any name the store knows), before the pages' own aliases "
         "are tried. Documents that asked for an alias are re-read when it changes.",
     ),
+    "codeexamples_autodoc": (
+        False,
+        "env",
+        (bool,),
+        "Show the examples of every Python object description the store knows (``autodoc`` entries "
+        "and hand-written ``py:function``, ``py:class``, ``py:method``, ...) inside that entry, after "
+        "its docstring and field lists and before its members. See :doc:`api-reference`.",
+    ),
+    "codeexamples_autodoc_max": (
+        1,
+        "env",
+        (int,),
+        "How many examples an API entry shows, in rank order (one per project first, fewer code "
+        "lines first).",
+    ),
+    "codeexamples_autodoc_more": (
+        4,
+        "env",
+        (int,),
+        "How many further examples an API entry puts behind a *More examples* disclosure (a "
+        "``<details>`` element in HTML, a plain list in other formats). ``0``: none.",
+    ),
+    "codeexamples_autodoc_exclude": (
+        [],
+        "env",
+        (list, tuple),
+        "``fnmatch`` patterns of dotted names whose API entries get no examples (``'*.__init__'``, "
+        "``'mypkg.compat.*'``). Matched against the documented names, the ``:canonical:`` name and "
+        "every name of the store page.",
+    ),
+    "codeexamples_coverage": (
+        False,
+        "env",  # entries are recorded while reading, also with codeexamples_autodoc off
+        (bool,),
+        "Report, as ``codeexamples.coverage`` warnings, every documented Python callable without "
+        "examples and every store callable that no API entry or page shows. The build summary "
+        "gets one line of counts whenever ``codeexamples_autodoc`` is on.",
+    ),
 }
 
 
@@ -146,6 +194,11 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.codeexamples_generate_dir = settings.generate_dir
     config.codeexamples_light_navigation = settings.light_navigation
     config.codeexamples_aliases = settings.alias_map
+    config.codeexamples_autodoc = settings.autodoc
+    config.codeexamples_autodoc_max = settings.autodoc_max
+    config.codeexamples_autodoc_more = settings.autodoc_more
+    config.codeexamples_autodoc_exclude = list(settings.autodoc_exclude)
+    config.codeexamples_coverage = settings.coverage
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     excluded = list(config.exclude_patterns)
@@ -186,7 +239,7 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         warn(ProblemCode.CONFIG, "codeexamples_base_url", f"must be a string, not {base_url!r}")
         base_url = ""
     flags: dict[str, bool] = {}
-    for key in ("related", "related_parent", "generate_pages", "light_navigation"):
+    for key in ("related", "related_parent", "generate_pages", "light_navigation", "autodoc", "coverage"):
         value = getattr(config, f"codeexamples_{key}")
         if not isinstance(value, bool):
             warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be True or False, not {value!r}")
@@ -196,6 +249,23 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
     if not isinstance(generate_dir, str | os.PathLike) or not os.fspath(generate_dir).strip():
         warn(ProblemCode.CONFIG, "codeexamples_generate_dir", f"must be a folder name, not {generate_dir!r}")
         generate_dir = "examples"
+    counts: dict[str, int] = {}
+    for key in ("autodoc_max", "autodoc_more"):
+        value = getattr(config, f"codeexamples_{key}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            warn(ProblemCode.CONFIG, f"codeexamples_{key}", f"must be a whole number >= 0, not {value!r}")
+            value = int(CONFIG_VALUES[f"codeexamples_{key}"][0])
+        counts[key] = value
+    raw_exclude = config.codeexamples_autodoc_exclude
+    if isinstance(raw_exclude, str):
+        raw_exclude = [raw_exclude]
+    if not isinstance(raw_exclude, list | tuple) or not all(isinstance(item, str) for item in raw_exclude):
+        warn(
+            ProblemCode.CONFIG,
+            "codeexamples_autodoc_exclude",
+            f"must be a list of patterns, not {raw_exclude!r}",
+        )
+        raw_exclude = []
     return Settings(
         stores=tuple(stores),
         base_url=base_url,
@@ -205,6 +275,11 @@ def settings_from(config: Config, confdir: str | os.PathLike[str]) -> Settings:
         generate_dir=os.fspath(generate_dir).strip(),
         light_navigation=flags["light_navigation"],
         aliases=_aliases(config.codeexamples_aliases, warn),
+        autodoc=flags["autodoc"],
+        autodoc_max=counts["autodoc_max"],
+        autodoc_more=counts["autodoc_more"],
+        autodoc_exclude=tuple(pattern.strip() for pattern in raw_exclude if pattern.strip()),
+        coverage=flags["coverage"],
     )
 
 

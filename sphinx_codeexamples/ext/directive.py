@@ -13,6 +13,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..model import Page
 from ..problems import ProblemCode
+from .autodoc import backlink_placeholder
 from .domain import CodeExamplesDomain, ShownCallable
 from .logging import warn
 from .markdown import LinkPolicy
@@ -127,6 +128,8 @@ class CallableExampleDirective(SphinxDirective):
             result.append(index_node(page.callable, anchor))
         if options.intro:
             result.extend(render_intro(page, self._links_at(page.path, page.intro_line)))
+        if page.callable is not None and self.domain.settings.autodoc:
+            result.append(backlink_placeholder(page, self.env.docname))
         if page.callable is not None and "no-related" not in self.options:
             result.append(make_placeholder(page.dotted, page.callable.module, self.env.docname))
         examples = selected_examples(page, options)

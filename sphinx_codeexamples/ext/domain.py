@@ -102,6 +102,7 @@ class CodeExamplesDomain(Domain):
         "shown": {},  # docname -> list[ShownCallable]
         "lookups": {},  # docname -> set of dotted names the document asked for
         "references": {},  # docname -> set of dotted names its roles link to
+        "api": {},  # docname -> list of autodoc.ApiEntry (Python entries and what they showed)
         "settings": Settings(),
         "index": StoreIndex((), {}, ()),
         "targets": {},  # dotted -> Target as the last build saw them (main process only)
@@ -122,6 +123,11 @@ class CodeExamplesDomain(Domain):
     @property
     def references(self) -> dict[str, set[str]]:
         return self.data.setdefault("references", {})  # type: ignore[no-any-return]
+
+    @property
+    def api_entries(self) -> dict[str, list[Any]]:
+        """docname -> the Python entries it documents (:class:`.autodoc.ApiEntry`)."""
+        return self.data.setdefault("api", {})  # type: ignore[no-any-return]
 
     @property
     def settings(self) -> Settings:
@@ -164,6 +170,9 @@ class CodeExamplesDomain(Domain):
     def note_reference(self, docname: str, dotted: str) -> None:
         self.references.setdefault(docname, set()).add(dotted)
 
+    def note_api_entry(self, docname: str, entry: Any) -> None:
+        self.api_entries.setdefault(docname, []).append(entry)
+
     def note_shown(self, record: ShownCallable) -> None:
         self.shown.setdefault(record.docname, []).append(record)
         self._derived = None
@@ -173,6 +182,7 @@ class CodeExamplesDomain(Domain):
             self._derived = None
         self.lookups.pop(docname, None)
         self.references.pop(docname, None)
+        self.api_entries.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -182,6 +192,8 @@ class CodeExamplesDomain(Domain):
                 self.lookups[docname] = otherdata["lookups"][docname]
             if docname in otherdata.get("references", {}):
                 self.references[docname] = otherdata["references"][docname]
+            if docname in otherdata.get("api", {}):
+                self.api_entries[docname] = otherdata["api"][docname]
         self._derived = None
 
     # -- derived maps (computed once, dropped when the records change) ------------

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..problems import ProblemCode
 from ..store import scan_store
+from .autodoc import api_targets
 from .config import Settings
 from .domain import CodeExamplesDomain
 from .generate import generate_pages, generated_prefix
@@ -75,16 +76,24 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old: dict[str, tuple[str, str, str]] = domain.data.get("targets", {})
     new = domain.targets()
     domain.data["targets"] = new
+    old_api = domain.data.get("api_targets", {})
+    new_api = api_targets(env) if domain.settings.autodoc else {}
+    domain.data["api_targets"] = new_api
     if domain.data.pop("rewrite_all", False):
         return sorted(env.found_docs)
     changed = {dotted for dotted in old.keys() | new.keys() if old.get(dotted) != new.get(dotted)}
     relinked = domain.docs_referencing(domain.data.pop("moved_names", set()))
-    if not changed:
+    # Example pages whose back-link to the API entry appeared, moved or went.
+    api_moved = {
+        dotted for dotted in old_api.keys() | new_api.keys() if old_api.get(dotted) != new_api.get(dotted)
+    }
+    if not changed and not api_moved:
         return sorted(relinked & env.found_docs)
     modules = {(new.get(dotted) or old[dotted])[0] for dotted in changed}
     modules |= {old[dotted][0] for dotted in changed if dotted in old}
     docs = domain.docs_showing(modules, children=domain.settings.related_parent)
     docs |= domain.docs_referencing(changed) | relinked
+    docs |= {record.docname for record in domain.iter_shown() if record.dotted in api_moved}
     return sorted(docs & env.found_docs)
 
 

@@ -115,11 +115,12 @@ def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
         if isinstance(part, Elision):
             rendered.append(_elision(part))
         else:
-            rendered.append(_literal_block(part, example.language, options))
+            rendered.append(hunk_block(part, example.language, options))
     return rendered
 
 
-def _literal_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
+def hunk_block(hunk: Hunk, language: str, options: RenderOptions) -> nodes.literal_block:
+    """One hunk as a highlighted literal block, its marked lines as ``hl_lines``."""
     text = hunk.text
     block = nodes.literal_block(text, text, classes=[CODE_CLASS])
     block["language"] = language

@@ -1,0 +1,2 @@
+class ShapeError(Exception):
+    """Raised when a shape is invalid."""
