@@ -385,12 +385,12 @@ def test_progress_bar_on_a_terminal_lines_elsewhere_nothing_when_quiet(
     library, consumer = sources
     arguments = ["--callable", "mylib.connect", str(library), str(consumer), "-o", str(tmp_path / "store")]
     terminal = _Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    assert run_extract(*arguments) == 0
+    with monkeypatch.context() as patch:  # undo this patch alone (the cache folder stays in tmp)
+        patch.setattr("sys.stderr", terminal)
+        assert run_extract(*arguments) == 0
     shown = terminal.getvalue()
     assert "0/2" in shown and "source/s" in shown  # tqdm's bar: count, rate (the ETA once known)
     assert shown.partition("warning:")[0].endswith("\r")  # and cleared before the warnings
-    monkeypatch.undo()
     capsys.readouterr()
     assert run_extract(*arguments) == 0
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
