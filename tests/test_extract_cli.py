@@ -159,7 +159,7 @@ def test_extract_writes_checkable_pages_with_exact_marks(
     assert code == 0
     captured = capsys.readouterr()
     assert "consumer/broken.py:1: skipped: does not parse" in captured.err
-    assert "\r" not in captured.err  # no progress line when stderr is not a terminal
+    assert "\r" not in captured.err  # no progress bar when stderr is not a terminal
     assert captured.out.splitlines()[0] == (
         f"7 files scanned, 1 skipped, 5 uses found in 2 files; 2 pages written, 0 unchanged, in {store}"
     )
@@ -384,16 +384,27 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_line_only_on_a_terminal(
+def test_progress_bar_on_a_terminal_lines_elsewhere_nothing_when_quiet(
     tmp_path: Path,
     sources: tuple[Path, Path],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    library, _ = sources
+    library, consumer = sources
+    arguments = ["--callable", "mylib.connect", str(library), str(consumer), "-o", str(tmp_path / "store")]
     terminal = _Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    assert run_extract("--callable", "mylib.connect", str(library), "-o", str(tmp_path / "store")) == 0
+    with monkeypatch.context() as patch:  # undo this patch alone (the cache folder stays in tmp)
+        patch.setattr("sys.stderr", terminal)
+        assert run_extract(*arguments) == 0
     shown = terminal.getvalue()
-    assert shown.startswith("\r1 files scanned, 0 uses found (mylib-src)")
-    assert shown.endswith("\r" + " " * 79 + "\r")
+    assert "0/2" in shown and "source/s" in shown  # tqdm's bar: count, rate (the ETA once known)
+    assert shown.partition("warning:")[0].endswith("\r")  # and cleared before the warnings
+    capsys.readouterr()
+    assert run_extract(*arguments) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
+    assert lines == [
+        f"[1/2] {library}: 3 files scanned, 0 uses found",
+        f"[2/2] {consumer}: 7 files scanned, 4 uses found",
+    ]
+    assert run_extract(*arguments, "--quiet") == 0
+    assert capsys.readouterr().err == ""

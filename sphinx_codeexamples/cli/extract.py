@@ -6,18 +6,21 @@ import argparse
 import keyword
 import os
 import sys
-import time
-from typing import Any, TextIO
+from concurrent.futures import BrokenExecutor
+from typing import Any
 
+from ..extract.executor import ExecutorError
 from ..extract.library import Library, LibraryCallable, read_library
 from ..extract.metadata import ProjectMeta
-from ..extract.pipeline import Counts, scan, write_store
+from ..extract.pipeline import scan, write_store
 from ..extract.rank import PathFilter
 from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
 from ..extract.summary import as_json
 from ..extract.windows import CONTEXT
 from ..model import CallableName
+from . import scale
+from .progress import make_progress
 
 PROG = "sphinx-codeexamples extract"
 
@@ -37,7 +40,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "sources",
-        nargs="+",
+        nargs="*",
         metavar="SOURCE",
         help="a directory (a git checkout or not), an sdist (.tar.gz, .zip) or a wheel (.whl)",
     )
@@ -112,7 +115,10 @@ def add_parser(commands: Any) -> None:
         default="text",
         help="the summary on stdout: lines for a person (default) or one JSON object for scripts",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="do not print a warning per skipped file")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print neither progress nor a warning per skipped file"
+    )
+    scale.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -134,30 +140,6 @@ def _callables(values: list[str], library: bool = False) -> list[CallableName] |
         if name not in names:
             names.append(name)
     return names
-
-
-class _Progress:
-    """A one-line counter on a terminal's stderr, redrawn at most ten times a second."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.last = 0.0
-        self.shown = False
-
-    def __call__(self, counts: Counts) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.1:
-            return
-        self.last = now
-        line = f"{counts.scanned} files scanned, {counts.uses} uses found ({os.path.basename(counts.source)})"
-        self.stream.write("\r" + line[:79].ljust(79))
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 79 + "\r")
-            self.stream.flush()
 
 
 def _library_targets(
@@ -215,24 +197,43 @@ def run(arguments: argparse.Namespace) -> int:
         return _error("--max-examples must be 1 or more")
     if os.path.exists(arguments.output) and not os.path.isdir(arguments.output):
         return _error(f"{arguments.output}: the output exists and is not a directory")
+    if (problem := scale.check(arguments)) is not None:
+        return _error(problem)
     sources = []
     for location in arguments.sources:
         try:
             sources.append(Source.open(location))
         except SourceError as error:
             return _error(str(error))
+    fetched, not_fetched = scale.fetched_sources(arguments)
+    sources += fetched
     try:
         refs = RefOptions.parse(arguments.refs, arguments.ref_template, sources)
     except RefError as error:
         return _error(str(error))
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        found = scan(names, sources, context=arguments.context, progress=progress, library=known)
-    except SourceError as error:
+        executor = scale.executor(arguments)
+    except ExecutorError as error:
         return _error(str(error))
+    cache = scale.result_cache(arguments)
+    progress = make_progress(sys.stderr, len(sources), arguments.quiet)
+    try:
+        found = scan(
+            names,
+            sources,
+            context=arguments.context,
+            progress=progress,
+            library=known,
+            executor=executor,
+            cache=cache,
+        )
+    except BrokenExecutor as error:  # a worker killed (out of memory, say)
+        print(f"{PROG}: error: a worker stopped: {error}", file=sys.stderr)
+        return 1
     finally:
+        executor.close()
         if progress is not None:
-            progress.clear()
+            progress.close()
     for source in sources:
         if source.git is not None and source.git.dirty and refs.ref_for(source, ProjectMeta())[1] == "commit":
             print(f"warning: {source.location}: uncommitted changes; links point at HEAD", file=sys.stderr)
@@ -250,6 +251,7 @@ def run(arguments: argparse.Namespace) -> int:
                 written.callables,
                 [link.as_dict() for link in links],
                 found.warnings,
+                [{"requirement": item.requirement, "reason": item.reason} for item in not_fetched],
             )
         )
         return 0
@@ -265,4 +267,8 @@ def run(arguments: argparse.Namespace) -> int:
         print("no uses found of: " + ", ".join(written.without_uses))
     for link in links:
         print("links: " + link.describe())
+    if cache is not None and (cache.hits or cache.misses):
+        print(f"cache: {cache.hits} results reused, {cache.misses} computed, in {scale.cache_dir(arguments)}")
+    for failure in not_fetched:
+        print(f"not fetched: {failure.requirement}: {failure.reason}")
     return 0

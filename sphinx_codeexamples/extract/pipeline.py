@@ -1,36 +1,35 @@
 """Extraction from sources to store pages: scan file by file, then write one page per callable.
 
-Memory holds, besides the file being read, only the hunks of the files that
-use a callable, the metadata files of the current source and a few small
-maps; parse trees and file texts are dropped as soon as a file is done.
+The files are read and analysed by :class:`.runner.Runner` (on every core, or a
+cluster, with a cache); memory holds, besides the files in flight, only the hunks
+of the files that use a callable, the metadata files of each source and a few
+small maps.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
-import importlib.util
 import os
 import stat
 import tempfile
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
-from .finder import FileUses, Targets, find_uses, module_name
-from .hunks import build_code
+from .cache import ResultCache, SourceOutcome
+from .executor import Executor, InlineExecutor
 from .library import LibraryCallable
-from .metadata import ProjectMeta, project_meta
+from .metadata import ProjectMeta
 from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
 from .rank import PathFilter, limit, rank
 from .refs import Linker, RefOptions, first_use
-from .sources import Source, SourceFile
+from .runner import Runner
+from .sources import Source
 from .summary import CallableSummary
-from .windows import CONTEXT, Outline
+from .windows import CONTEXT
 
 FIRST_SORTORDER = 500_000_000
 SORTORDER_STEP = 10
@@ -46,6 +45,9 @@ class Counts:
     uses: int = 0
     files_with_uses: int = 0
     source: str = ""
+    read: int = 0
+    sources_done: int = 0
+    sources_total: int = 0
 
 
 @dataclass
@@ -114,11 +116,15 @@ def scan(
     prefilter: bool = True,
     progress: Progress | None = None,
     library: Sequence[LibraryCallable] = (),
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> Scan:
     """Find the uses of *targets* in every Python file of *sources*.
 
     *library* describes targets (by their page name, :attr:`LibraryCallable.name`):
-    every spelling of theirs is looked for and counts for the target.
+    every spelling of theirs is looked for and counts for the target. The files
+    are analysed on *executor* (in this process by default) and their outcomes
+    taken from *cache* when it has them; the result is the same either way.
     """
     result = Scan(list(targets))
     wanted = {name.dotted for name in targets}
@@ -127,101 +133,63 @@ def scan(
             result.library[item.name] = item
             for spelling in item.spellings:
                 result.spellings.setdefault(spelling, item.name)
-    finder_targets = Targets.of(wanted | set(result.spellings))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
-        for source in sources:
-            result.counts.source = source.location
-            result.results.append(_scan_source(source, finder_targets, result, context, prefilter, progress))
+    counts = result.counts
+    counts.sources_total = len(sources)
+
+    def on_read(files: int) -> None:
+        counts.read += files
+        if progress is not None:
+            progress(counts)
+
+    runner = Runner(
+        wanted | set(result.spellings),
+        executor or InlineExecutor(),
+        cache,
+        context=context,
+        prefilter=prefilter,
+        on_read=on_read,
+        pages=result.spellings,
+    )
+    for source, outcome in runner.run(sources):
+        counts.source = source.location
+        merged = _merge(source, outcome, result)
+        if not outcome.unreadable:  # its project's examples already in the store stay
+            result.results.append(merged)
+        counts.sources_done += 1
+        if progress is not None:
+            progress(counts)
     return result
 
 
-def _scan_source(
-    source: Source, targets: Targets, scan: Scan, context: int, prefilter: bool, progress: Progress | None
-) -> SourceResult:
-    metadata: dict[str, bytes] = {}
-    licenses: list[str] = []
-    hits: dict[str, list[_FileHit]] = {}
-    seen: set[str] = set()
+def _merge(source: Source, outcome: SourceOutcome, scan: Scan) -> SourceResult:
+    """Add what one source gave to *scan*'s totals, definitions and warnings; its hits per callable."""
     counts = scan.counts
-    for file in source.files():
-        if not file.is_python:
-            if file.data is not None and file.is_metadata:
-                metadata.setdefault(file.path, file.data)
-            elif file.is_license:
-                licenses.append(file.path)
-            continue
-        if file.path in seen:
-            continue
-        seen.add(file.path)
-        counts.scanned += 1
-        uses = _scan_file(file, source, targets, scan, prefilter, context)
-        if uses is None:
+    counts.scanned += outcome.scanned
+    scan.warnings.extend(f"{source.location}: {note}" for note in outcome.notes)
+    hits: dict[str, list[_FileHit]] = {}
+    for file in outcome.files:
+        if file.parsed:
+            counts.parsed += 1
+        if file.skipped:
             counts.skipped += 1
-        elif uses:
+            line = f":{file.line}" if file.line else ""
+            scan.warnings.append(f"{source.location}: {file.path}{line}: skipped: {file.problem}")
+        scan.definitions.update(file.definitions)
+        for name, origin in file.reexports:
+            scan.reexports.setdefault(name, origin)
+        if file.uses:
             counts.files_with_uses += 1
-            for target, (lines, code, item_lines) in uses.items():
-                counts.uses += len(lines)
-                hits.setdefault(target, []).append(_FileHit(file.path, code, item_lines))
-        if progress is not None:
-            progress(counts)
-    meta = project_meta(metadata)
+        for use in file.uses:
+            counts.uses += use.lines
+            hits.setdefault(use.target, []).append(_FileHit(file.path, use.code, use.item_lines))
+    meta = outcome.meta
     return SourceResult(
         source=source,
         meta=meta,
         project=meta.name or source.fallback_name,
         hits=hits,
-        license_path=min(licenses, default=""),
+        license_path=min(outcome.licenses, default=""),
     )
-
-
-def _scan_file(
-    file: SourceFile, source: Source, targets: Targets, scan: Scan, prefilter: bool, context: int
-) -> dict[str, tuple[set[int], tuple[CodePart, ...], int]] | None:
-    """The uses in one file with their code and the size of their smallest item, or None (and a
-    warning) when the file is skipped."""
-    where = f"{source.location}: {file.path}"
-    if file.data is None:
-        scan.warnings.append(f"{where}: skipped: {file.problem}")
-        return None
-    if prefilter and not targets.might_occur(file.data):
-        return {}
-    try:
-        text = importlib.util.decode_source(file.data)
-        tree = ast.parse(text, filename=file.path)
-    except (SyntaxError, ValueError, LookupError) as error:  # UnicodeDecodeError is a ValueError
-        message = getattr(error, "msg", None) or str(error)
-        line = getattr(error, "lineno", None)
-        scan.warnings.append(f"{where}{f':{line}' if line else ''}: skipped: does not parse: {message}")
-        return None
-    except (RecursionError, MemoryError):
-        scan.warnings.append(f"{where}: skipped: too deeply nested to parse")
-        return None
-    scan.counts.parsed += 1
-    module = module_name(file.path, targets.top_packages)
-    try:
-        found: FileUses = find_uses(tree, text, targets, *(module or (None, False)))
-    except RecursionError:
-        scan.warnings.append(f"{where}: skipped: too deeply nested to analyse")
-        return None
-    scan.definitions.update(found.definitions)
-    for name, origin in found.reexports.items():
-        scan.reexports.setdefault(name, origin)
-    if not found.uses:
-        return {}
-    uses: dict[str, set[int]] = {}
-    for target, marked in found.uses.items():  # every spelling of a callable counts for its page
-        uses.setdefault(scan.spellings.get(target, target), set()).update(marked)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    outline = Outline(tree, lines)
-    result = {}
-    for target, marked in uses.items():
-        name = target.rpartition(".")[2]
-        window = outline.window(marked, context=context)
-        result[target] = (marked, build_code(lines, window.spans, marked, name), window.smallest_item)
-    return result
 
 
 # -- writing ------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 Archives are read in memory, member by member (``tarfile`` streams, ``zipfile``
 reads one entry at a time): nothing is extracted to disk. Members whose path is
 absolute or contains ``..``, links and special files are skipped; so are files
-larger than :data:`MAX_BYTES`. In a git checkout only the files git tracks are
+larger than :data:`MAX_BYTES`, nested deeper than :data:`MAX_DEPTH` folders or
+with names that are not UTF-8 or hold control characters (each with a note). An
+archive with more than :data:`MAX_MEMBERS` members or :data:`MAX_ARCHIVE_BYTES`
+unpacked bytes is cut there (:class:`ArchiveLimit`). In a git checkout only the files git tracks are
 read (so virtual environments and build directories are left out); elsewhere
 hidden directories, ``__pycache__``, ``node_modules`` and virtual environments
 are skipped.
@@ -17,10 +20,17 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .gitinfo import GitInfo, git_info, tracked_files
 
+if TYPE_CHECKING:
+    from .pypi import Release
+
 MAX_BYTES = 4_000_000
+MAX_MEMBERS = 200_000
+MAX_ARCHIVE_BYTES = 2_000_000_000
+MAX_DEPTH = 48
 METADATA_NAMES = frozenset({"PKG-INFO", "pyproject.toml", "setup.cfg"})
 LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING")
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
@@ -64,6 +74,7 @@ class Source:
     location: str
     kind: str  # "directory", "sdist" or "wheel"
     git: GitInfo | None = None
+    release: Release | None = None  # the exact release file, for sources fetched by requirement
 
     @classmethod
     def open(cls, location: str) -> Source:
@@ -101,7 +112,8 @@ class Source:
                 yield from self._zip_files()
             else:
                 yield from self._tar_files()
-        except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError) as error:
+        except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as error:
+            # ValueError, RuntimeError: an odd zip entry (bad compression method, encryption)
             raise SourceError(f"{self.location}: cannot read: {error}") from error
 
     # -- directories ---------------------------------------------------------------------
@@ -129,11 +141,17 @@ class Source:
 
     def _tar_files(self) -> Iterator[SourceFile]:
         with tarfile.open(self.location, mode="r:*") as archive:
+            count = 0
             while (member := archive.next()) is not None:
                 # tarfile keeps every header it reads (an undocumented list): drop them, memory stays flat
                 archive.members = []  # type: ignore[attr-defined]
+                count += 1
+                _check_limits(self.location, count, member.offset_data + max(member.size, 0))
                 path = _member_path(member.name, strip_top=True)
                 if path is None or not member.isfile() or not _wanted(path):
+                    continue
+                if (problem := _odd_path(path)) is not None:
+                    yield SourceFile(_printable(path), None, problem)
                     continue
                 if member.size > MAX_BYTES:
                     yield SourceFile(path, None, f"larger than {MAX_BYTES} bytes")
@@ -145,19 +163,60 @@ class Source:
     def _zip_files(self) -> Iterator[SourceFile]:
         strip = self.kind == "sdist"
         with zipfile.ZipFile(self.location) as archive:
-            for info in archive.infolist():
+            total = 0
+            for count, info in enumerate(archive.infolist(), start=1):
+                total += max(info.file_size, 0)
+                _check_limits(self.location, count, total)
                 path = _member_path(info.filename, strip_top=strip)
-                if path is None or info.is_dir():
+                if path is None or info.is_dir() or _is_zip_link(info):
                     continue
                 if not strip:
                     path = _wheel_path(path)
                 if not _wanted(path):
+                    continue
+                if (problem := _odd_path(path)) is not None:
+                    yield SourceFile(_printable(path), None, problem)
                     continue
                 if info.file_size > MAX_BYTES:
                     yield SourceFile(path, None, f"larger than {MAX_BYTES} bytes")
                     continue
                 with archive.open(info) as stream:
                     yield SourceFile(path, stream.read(MAX_BYTES + 1))
+
+
+class ArchiveLimit(SourceError):
+    """An archive cut short: too many members, or too many bytes once unpacked."""
+
+
+def _check_limits(location: str, members: int, unpacked: int) -> None:
+    if members > MAX_MEMBERS:
+        raise ArchiveLimit(f"{location}: more than {MAX_MEMBERS} members")
+    if unpacked > MAX_ARCHIVE_BYTES:
+        raise ArchiveLimit(f"{location}: more than {MAX_ARCHIVE_BYTES} bytes unpacked")
+
+
+def _is_zip_link(info: zipfile.ZipInfo) -> bool:
+    """A symbolic link stored in a zip file (its Unix mode says so)."""
+    return (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
+def _odd_path(path: str) -> str | None:
+    """Why a member's path is not used (too deep, not UTF-8, control characters), or None."""
+    if path.count("/") >= MAX_DEPTH:
+        return f"nested deeper than {MAX_DEPTH} folders"
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the name is not valid UTF-8"
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        return "the name has control characters"
+    return None
+
+
+def _printable(path: str) -> str:
+    """*path* with undecodable bytes and control characters escaped, for a note."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(char if 32 <= ord(char) != 127 else f"\\x{ord(char):02x}" for char in text)
 
 
 def _wanted(path: str) -> bool:

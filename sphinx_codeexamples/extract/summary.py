@@ -47,6 +47,7 @@ def as_json(
     callables: Sequence[CallableSummary],
     links: Sequence[dict[str, Any]],
     warnings: Sequence[str],
+    not_fetched: Sequence[dict[str, str]] = (),
 ) -> str:
     """The run as one JSON object (see the ``extract`` documentation for its keys)."""
     data = {
@@ -66,6 +67,7 @@ def as_json(
         "without_uses": [item.name for item in callables if not item.files],
         "links": list(links),
         "warnings": list(warnings),
+        "not_fetched": list(not_fetched),
     }
     return json.dumps(data, indent=2, sort_keys=False)
 

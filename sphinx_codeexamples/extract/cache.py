@@ -1,0 +1,163 @@
+"""The result cache: what a file or an archive gave, keyed by a hash of everything it depends on.
+
+Two kinds of entries, each a file named by its key under ``CACHE_DIR/results``:
+
+- *per file*: the :class:`.tasks.FileOutcome` of a Python file, keyed by the
+  tool's digest, the file's bytes, its path, its module name and its relevant
+  targets (those whose last name the file spells) and the options. A new target
+  set re-parses a file only when its relevant targets change: adding
+  ``requests.get`` re-parses the files that spell ``get``, no others.
+- *per archive*: the whole :class:`SourceOutcome` of an sdist or a wheel, keyed
+  by the tool's digest, the archive's SHA-256, the whole target set and the
+  options. A warm re-run only hashes each archive and reads one entry.
+
+The tool's digest is the hash of the package version and of the source of the
+modules that may decide a result (``model.py`` and every module of
+``extract``), so a new version (or an edited checkout) never reads stale
+entries. Entries are pickles read back with an unpickler that
+only builds the few classes they are made of; an entry that cannot be read is a
+miss. Writes are atomic (a temporary file renamed into place), so concurrent
+runs sharing a cache do no harm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .metadata import ProjectMeta
+from .tasks import FileOutcome
+
+
+@dataclass
+class SourceOutcome:
+    """What one source gave, ready to merge: file outcomes (in the source's order) and its notes."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+    scanned: int = 0
+    metadata: dict[str, bytes] = field(default_factory=dict)  # while reading; then *meta*
+    meta: ProjectMeta = field(default_factory=ProjectMeta)
+    licenses: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unreadable: bool = False  # nothing could be read: the source does not count as scanned
+
+
+@cache
+def tool_digest() -> str:
+    """A hash of this version and of the code that computes results (``model.py``, ``extract/*.py``)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in [package / "model.py", *sorted(Path(__file__).resolve().parent.glob("*.py"))]:
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):  # no sources beside the code (a zipped install)
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def default_cache_dir() -> str:
+    """``$XDG_CACHE_HOME/sphinx-codeexamples`` (``~/.cache/...``), or the platform's cache folder."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "sphinx-codeexamples")
+
+
+def key(*parts: object) -> str:
+    """A hex digest of *parts* (their ``repr``), prefixed with the tool's digest."""
+    digest = hashlib.sha256(tool_digest().encode())
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "backslashreplace"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def file_key(path: str, data: bytes, module: object, targets: object, context: int) -> str:
+    """The key of one file's outcome; *targets* are its relevant targets (and their page names)."""
+    return key("file", path, hashlib.sha256(data).hexdigest(), module, targets, context)
+
+
+def archive_key(sha256: str, targets: Iterable[str], context: int, prefilter: bool) -> str:
+    return key("archive", sha256, tuple(sorted(targets)), context, prefilter)
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Entries under *directory*/results, two hex digits of the key as a sub-folder."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = os.path.join(directory, "results")
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, name: str) -> str:
+        return os.path.join(self.directory, name[:2], name[2:])
+
+    def get(self, name: str) -> Any:
+        try:
+            with open(self._path(name), "rb") as stream:
+                value = _Unpickler(stream).load()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, name: str, value: object) -> None:
+        """Store *value*; a cache that cannot be written is no cache (the run goes on)."""
+        path = self._path(name)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=os.path.dirname(path))
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+
+_ALLOWED = {
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("sphinx_codeexamples.model", "Hunk"),
+    ("sphinx_codeexamples.model", "Elision"),
+    ("sphinx_codeexamples.model", "Kind"),
+    ("sphinx_codeexamples.extract.tasks", "FileOutcome"),
+    ("sphinx_codeexamples.extract.tasks", "FileUse"),
+    ("sphinx_codeexamples.extract.cache", "SourceOutcome"),
+    ("sphinx_codeexamples.extract.metadata", "ProjectMeta"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only the classes results are made of: a tampered entry cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a result class")
+        return super().find_class(module, name)
+
+
+def loads(data: bytes) -> Any:
+    """Unpickle *data* with the restricted unpickler (for tests)."""
+    return _Unpickler(io.BytesIO(data)).load()
