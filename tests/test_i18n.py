@@ -187,3 +187,30 @@ def test_gettext_round_trip_of_store_text(
     assert blurbs[1].get_text().strip() == "tinytext is small."  # no translation: as written
     assert page.select_one("h2") is not None and "Wörter zählen" in page.select_one("h2").get_text()
     assert "Traceback" not in html.warning.getvalue()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_english_of_ours_in_api_entries(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, catalogs: ModuleType, language: str
+) -> None:
+    """The compact examples under API entries (rubric, provenance, notes, links) are translated too."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-autodoc", srcdir)
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"language": language})
+    app.build()
+    page = BeautifulSoup((Path(app.outdir) / "api.html").read_text(encoding="utf-8"), "html.parser")
+    blocks = page.select(".codeexamples-api")
+    assert blocks and page.select(".codeexamples-provenance")
+    for block in blocks:
+        for code in block.select("pre"):
+            code.decompose()
+    text = "\n".join(block.get_text(" ") for block in blocks)
+    translated = messages(catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"))
+    english = {
+        phrase
+        for phrase in english_phrases(catalogs)
+        if not any(phrase in value for value in translated.values())
+    }
+    assert "Examples in the wild" in english
+    assert not {phrase for phrase in english if phrase in text}
+    assert translated["Examples in the wild"] in text
