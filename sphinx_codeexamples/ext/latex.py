@@ -73,7 +73,7 @@ class LatexExamples(SphinxPostTransform):
         """One warning per example whose text pdflatex cannot typeset (the PDF would not compile)."""
         language = (self.config.language or "en").split("_")[0]
         for section in self.document.findall(nodes.Element):
-            if "codeexamples-example" not in section["classes"]:
+            if not {"codeexamples-example", "codeexamples-api-example"} & set(section["classes"]):
                 continue
             text = section.astext()
             found = _NEVER.search(text)
