@@ -48,30 +48,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_extract import DJANGO_CALLABLES  # the same 20 callables
 
-DJANGO_CALLABLES = (
-    "django.urls.reverse",
-    "django.shortcuts.render",
-    "django.shortcuts.get_object_or_404",
-    "django.http.HttpResponse",
-    "django.http.Http404",
-    "django.db.models.Model",
-    "django.db.models.Q",
-    "django.db.models.F",
-    "django.db.transaction.atomic",
-    "django.conf.settings",
-    "django.utils.translation.gettext_lazy",
-    "django.utils.timezone.now",
-    "django.utils.functional.cached_property",
-    "django.utils.html.format_html",
-    "django.core.exceptions.ValidationError",
-    "django.core.exceptions.ImproperlyConfigured",
-    "django.contrib.auth.get_user_model",
-    "django.template.loader.render_to_string",
-    "django.apps.apps",
-    "django.forms.ValidationError",
-)
+ROOT = Path(__file__).resolve().parents[1]
 
 CLICK_CALLABLES = (
     "click.command",
