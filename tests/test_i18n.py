@@ -98,15 +98,32 @@ def our_text(page: BeautifulSoup) -> str:
     return "\n".join(parts)
 
 
+def build_in(make_app: Callable[..., SphinxTestApp], tmp_path: Path, root: str, language: str) -> Path:
+    """Build a copy of test root *root* in *language*; its output folder."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / root, srcdir)
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"language": language})
+    app.build()
+    return Path(app.outdir)
+
+
+def untranslated(catalogs: ModuleType, language: str) -> tuple[dict[str, str], set[str]]:
+    """The language's translations, and the English phrases of ours that none of them contains
+    (phrases that are also words of the language, "module" or "Source" in French, prove nothing)."""
+    translated = messages(catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"))
+    english = {
+        phrase
+        for phrase in english_phrases(catalogs)
+        if not any(phrase in text for text in translated.values())
+    }
+    return translated, english
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_english_of_ours_in_the_page_body(
     make_app: Callable[..., SphinxTestApp], tmp_path: Path, catalogs: ModuleType, language: str
 ) -> None:
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-pdf", srcdir)
-    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"language": language})
-    app.build()
-    outdir = Path(app.outdir)
+    outdir = build_in(make_app, tmp_path, "test-pdf", language)
     texts = {}
     for name in ("guide.html", "api.html", "examples/tally/tally.render.html"):
         texts[name] = our_text(BeautifulSoup((outdir / name).read_text(encoding="utf-8"), "html.parser"))
@@ -119,13 +136,7 @@ def test_no_english_of_ours_in_the_page_body(
     entries = [link.parent for link in index.select('a[href*="#codeexamples-"]') if link.parent]
     texts["genindex.html"] = "\n".join(entry.get_text(" ") for entry in entries)
     assert all(texts.values())
-    translated = messages(catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"))
-    # English phrases that are also words of the language ("module", "Source" in French) prove nothing.
-    english = {
-        phrase
-        for phrase in english_phrases(catalogs)
-        if not any(phrase in text for text in translated.values())
-    }
+    translated, english = untranslated(catalogs, language)
     assert "More code examples from" in english and "from" in english
     found = {(name, phrase) for name, text in texts.items() for phrase in english if phrase in text}
     assert not found
@@ -194,23 +205,15 @@ def test_no_english_of_ours_in_api_entries(
     make_app: Callable[..., SphinxTestApp], tmp_path: Path, catalogs: ModuleType, language: str
 ) -> None:
     """The compact examples under API entries (rubric, provenance, notes, links) are translated too."""
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-autodoc", srcdir)
-    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"language": language})
-    app.build()
-    page = BeautifulSoup((Path(app.outdir) / "api.html").read_text(encoding="utf-8"), "html.parser")
+    outdir = build_in(make_app, tmp_path, "test-autodoc", language)
+    page = BeautifulSoup((outdir / "api.html").read_text(encoding="utf-8"), "html.parser")
     blocks = page.select(".codeexamples-api")
     assert blocks and page.select(".codeexamples-provenance")
     for block in blocks:
         for code in block.select("pre"):
             code.decompose()
     text = "\n".join(block.get_text(" ") for block in blocks)
-    translated = messages(catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"))
-    english = {
-        phrase
-        for phrase in english_phrases(catalogs)
-        if not any(phrase in value for value in translated.values())
-    }
+    translated, english = untranslated(catalogs, language)
     assert "Examples in the wild" in english
     assert not {phrase for phrase in english if phrase in text}
     assert translated["Examples in the wild"] in text

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -40,6 +40,7 @@ from .i18n import _, format_nodes
 from .links import names_by_hunk
 from .logging import warn
 from .markdown import LinkPolicy
+from .related import quiet_xref
 from .render import ELISION_MARK, RenderOptions, hunk_block
 
 if TYPE_CHECKING:
@@ -492,20 +493,6 @@ def api_target(env: BuildEnvironment, names: Iterable[str]) -> tuple[str, str, s
     return aliased
 
 
-def _xref(domain: str, reftype: str, target: str, text: str, docname: str) -> addnodes.pending_xref:
-    xref = addnodes.pending_xref(
-        "",
-        refdomain=domain,
-        reftype=reftype,
-        reftarget=target,
-        refexplicit=True,
-        refwarn=False,
-        refdoc=docname,
-    )
-    xref += nodes.literal(text, text, classes=["xref", domain])
-    return cast("addnodes.pending_xref", xref)
-
-
 class ExampleLinks(SphinxPostTransform):
     """Turn each :class:`examples_link` into a paragraph with a ``pending_xref``, or drop it."""
 
@@ -528,7 +515,7 @@ class ExampleLinks(SphinxPostTransform):
                 return None
             paragraph = nodes.paragraph(classes=["codeexamples-api-all"])
             count = node["count"]
-            link = _xref("codeexamples", "callable", target, target, docname)
+            link = quiet_xref("codeexamples", "callable", target, target, docname)
             if count > 1:
                 # Translators: a link to the page with all {count} examples of a callable.
                 template = _("All {count} examples: {link}").format(count=count, link="{link}")
@@ -543,7 +530,9 @@ class ExampleLinks(SphinxPostTransform):
         paragraph = nodes.paragraph(classes=["codeexamples-api-backlink"])
         # Translators: on an example page, a link to the callable's entry in the API reference.
         template = _("API reference: {link}")
-        paragraph.extend(format_nodes(str(template), link=_xref("py", "obj", found[0], found[0], docname)))
+        paragraph.extend(
+            format_nodes(str(template), link=quiet_xref("py", "obj", found[0], found[0], docname))
+        )
         return paragraph
 
 

@@ -59,18 +59,23 @@ VISITORS: dict[str, Any] = {
 }
 
 
-def _xref(record: ShownCallable, docname: str) -> addnodes.pending_xref:
+def quiet_xref(domain: str, reftype: str, target: str, text: str, docname: str) -> addnodes.pending_xref:
+    """A cross-reference shown as *text* in code style, that stays text (no warning) when unresolved."""
     xref = addnodes.pending_xref(
         "",
-        refdomain="codeexamples",
-        reftype="callable",
-        reftarget=record.dotted,
+        refdomain=domain,
+        reftype=reftype,
+        reftarget=target,
         refexplicit=True,
         refwarn=False,
         refdoc=docname,
     )
-    xref += nodes.literal(record.short_name, record.short_name, classes=["xref", "codeexamples"])
+    xref += nodes.literal(text, text, classes=["xref", domain])
     return cast("addnodes.pending_xref", xref)
+
+
+def _xref(record: ShownCallable, docname: str) -> addnodes.pending_xref:
+    return quiet_xref("codeexamples", "callable", record.dotted, record.short_name, docname)
 
 
 def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -> list[nodes.Node]:
