@@ -112,8 +112,9 @@ class CodeExamplesDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._derived: _Derived | None = None
-        #: Dotted names in code that resolve nowhere in this build (main process, see .links).
-        self.unresolved: set[str] = set()
+        #: Dotted names in code -> how they resolve in this build: (resolver, spelling), or
+        #: None for nowhere (main process, see .links).
+        self.resolved_by: dict[str, tuple[str, str] | None] = {}
 
     @property
     def shown(self) -> dict[str, list[ShownCallable]]:
@@ -298,7 +299,14 @@ class CodeExamplesDomain(Domain):
         record = self.find(target) or self.find(self.canonical(target) or "")
         if record is None:
             return None
-        refnode = make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, target)
+        return self.reference(builder, fromdocname, record, contnode, target)
+
+    def reference(
+        self, builder: Builder, fromdocname: str, record: ShownCallable, contnode: Element, title: str
+    ) -> Element:
+        """A reference from *fromdocname* to where *record* is shown (raises ``NoUri`` where the
+        builder has no URI for it)."""
+        refnode = make_refnode(builder, fromdocname, record.docname, record.anchor, contnode, title)
         uri = refnode.get("refuri", "")
         if uri.count("#") > 1:  # singlehtml: "#document-x#anchor" is one page, so just "#anchor"
             refnode["refuri"] = "#" + uri.rpartition("#")[2]

@@ -73,10 +73,12 @@ def _enabled(app: Sphinx) -> bool:
 class NameResolver:
     """Dotted names -> URIs relative to the page *docname*, through Sphinx's own resolution.
 
-    Most names resolve nowhere (a variable's attribute, an undocumented library);
-    whether a name resolves does not depend on the page, so such names are kept in
-    the domain's :attr:`~.CodeExamplesDomain.unresolved` set for the rest of the
-    build and not asked about again.
+    Which resolver answers for a name, and under which spelling, does not depend on
+    the page (the Python domain is asked without a module context), only the URI
+    does. So the first page that resolves a name notes the answer in the domain's
+    :attr:`~.CodeExamplesDomain.resolved_by` for the rest of the build, and other
+    pages ask that resolver alone; a name that resolves nowhere (a variable's
+    attribute, an undocumented library) is noted as ``None`` and not asked about again.
     """
 
     def __init__(self, app: Sphinx, docname: str) -> None:
@@ -85,29 +87,43 @@ class NameResolver:
         self.docname = docname
         self.ours = _domain(app.env)
         self.cache: dict[str, str | None] = {}
+        self.resolvers = {
+            "py": self._python,
+            "missing-reference": self._missing_reference,
+            "codeexamples": self._example_page,
+        }
 
     def uri(self, dotted: str) -> str | None:
-        if dotted in self.ours.unresolved:
-            return None
         if dotted not in self.cache:
             self.cache[dotted] = self._resolve(dotted)
         return self.cache[dotted]
 
     def _resolve(self, dotted: str) -> str | None:
+        known = self.ours.resolved_by
+        if dotted in known:
+            how = known[dotted]
+            return self.resolvers[how[0]](how[1]) if how is not None else None
+        candidates = self._candidates(dotted)
+        for how in candidates:
+            uri = self.resolvers[how[0]](how[1])
+            if uri:
+                known[dotted] = how
+                return uri
+        if all(resolver != "codeexamples" for resolver, _ in candidates):
+            known[dotted] = None  # nowhere, from any page (an example page links from all but its own)
+        return None
+
+    def _candidates(self, dotted: str) -> list[tuple[str, str]]:
+        """(resolver, spelling) pairs in the order they are tried."""
         entry = self.ours.index.lookup(dotted)
         spellings = [dotted]
         if entry is not None and entry.name is not None:
             spellings.extend(name for name in (entry.name, *entry.aliases) if name != dotted)
-        for resolve in (self._python, self._missing_reference):
-            for name in spellings:
-                uri = resolve(name)
-                if uri:
-                    return uri
+        found = [(resolver, name) for resolver in ("py", "missing-reference") for name in spellings]
         shown = entry.name if entry is not None and entry.name else dotted
-        if self.ours.find(shown) is None:
-            self.ours.unresolved.add(dotted)  # nowhere, from any page
-            return None
-        return self._example_page(shown)
+        if self.ours.find(shown) is not None:
+            found.append(("codeexamples", shown))
+        return found
 
     def _xref(self, name: str) -> tuple[pending_xref, nodes.literal]:
         contnode = nodes.literal(name, name)
@@ -203,7 +219,7 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not _enabled(app):
         return []
     names = set().union(*domain.linked.values()) if domain.linked else set()
-    domain.unresolved = set()  # what resolves is known once reading is over
+    domain.resolved_by = {}  # what resolves is known once reading is over
     resolver = NameResolver(app, app.config.root_doc)
     new = {name: resolver.uri(name) for name in names}
     old: dict[str, str | None] = domain.data.get("link_targets", {})

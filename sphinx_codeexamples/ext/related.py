@@ -8,10 +8,13 @@ documents, so the domain resolves them with ``make_refnode`` in every builder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import CodeExamplesDomain, ShownCallable
@@ -20,6 +23,8 @@ from .search import NO_SEARCH
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.docutils import SphinxTranslator
 
     from ..model import CallableName
@@ -74,11 +79,9 @@ def quiet_xref(domain: str, reftype: str, target: str, text: str, docname: str) 
     return cast("addnodes.pending_xref", xref)
 
 
-def _xref(record: ShownCallable, docname: str) -> addnodes.pending_xref:
-    return quiet_xref("codeexamples", "callable", record.dotted, record.short_name, docname)
-
-
-def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -> list[nodes.Node]:
+def related_nodes(
+    groups: list[tuple[str, list[ShownCallable]]], link: Callable[[ShownCallable], nodes.Node]
+) -> list[nodes.Node]:
     """One paragraph per module group: ``More examples from module: a, b, c``."""
     if not groups:
         return []
@@ -91,7 +94,7 @@ def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -
             if position:
                 # Translators: between two links of a related list.
                 links.append(nodes.Text(_(", ")))
-            links.append(_xref(record, docname))
+            links.append(link(record))
         # Translators: {module} is a module name (shown as code), {links} the links to its callables.
         template = _("More code examples from {module}: {links}.")
         paragraph.extend(format_nodes(template, module=nodes.literal(module, module), links=links))
@@ -100,7 +103,11 @@ def related_nodes(groups: list[tuple[str, list[ShownCallable]]], docname: str) -
 
 
 class RelatedCallables(SphinxPostTransform):
-    """Expand each :class:`related_placeholder` into links (or nothing)."""
+    """Expand each :class:`related_placeholder` into links (or nothing).
+
+    The callables listed are shown in this build, so each link is made here, with
+    ``make_refnode``, rather than left to the reference resolver.
+    """
 
     default_priority = 5
 
@@ -114,8 +121,23 @@ class RelatedCallables(SphinxPostTransform):
                 if settings.related
                 else []
             )
-            replacement = related_nodes(groups, node["docname"])
+            replacement = related_nodes(groups, partial(self._link, domain, node["docname"]))
             if replacement:
                 node.replace_self(replacement)
             else:
                 node.parent.remove(node)
+
+    def _link(self, domain: CodeExamplesDomain, docname: str, record: ShownCallable) -> nodes.Node:
+        text = record.short_name
+        contnode = nodes.literal(text, text, classes=["xref", "codeexamples"])
+        try:
+            return domain.reference(_builder(self.env), docname, record, contnode, record.dotted)
+        except NoUri:
+            return contnode
+
+
+def _builder(env: BuildEnvironment) -> Builder:
+    """The builder of *env*'s application: Sphinx 9 deprecates ``SphinxTransform.app`` and its own
+    post-transforms read ``env._app`` (``env.app`` before 8.2); pinned by the related-list tests."""
+    app = getattr(env, "_app", None) or env.app
+    return app.builder
