@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..problems import ProblemCode
 from ..store import scan_store
-from . import markdown
+from . import links, markdown
 from .autodoc import api_targets
 from .config import Settings
 from .domain import CodeExamplesDomain
@@ -52,10 +52,11 @@ def on_builder_inited(app: Sphinx) -> None:
 
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Every document is read: free the parsed store pages and Markdown tokens before writing."""
+    """Every document is read: free the parsed store pages, Markdown tokens and code names before writing."""
     domain = _domain(env)
     domain.data["index"] = domain.index.without_pages()
     markdown.clear_cache()
+    links.clear_cache()
     return []
 
 

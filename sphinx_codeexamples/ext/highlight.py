@@ -1,8 +1,9 @@
 """Links in highlighted code, put in while Pygments formats the block (HTML builders only).
 
 A :class:`linked_literal_block` is a ``literal_block`` that also carries the
-names found in its code (``names``, set while reading) and, once they are
-resolved for the page being written, their links (``links``). Its HTML visitor
+names found in its code (``codeexamples_names``, set while reading; not
+``names``, a docutils attribute of every element) and, once they are resolved
+for the page being written, their links (``links``). Its HTML visitor
 lends the builder's highlighter a :class:`LinkingHtmlFormatter` for the one
 block: the formatter splits the token stream at the known (line, column)
 positions and wraps a token in ``<a>`` only when its text is the expected name
@@ -37,8 +38,12 @@ Name = tuple[int, int, int, str, str]
 Link = tuple[int, int, int, str, str, str]
 
 
+#: The attribute of a :class:`linked_literal_block` that holds its names.
+NAMES = "codeexamples_names"
+
+
 class linked_literal_block(nodes.literal_block):  # type: ignore[misc]
-    """A literal block whose names may link (``names``: :data:`Name` list, ``links``: :data:`Link` list)."""
+    """A literal block whose names link (:data:`NAMES`: :data:`Name` list, ``links``: :data:`Link` list)."""
 
 
 class _LinkedText(str):

@@ -33,7 +33,7 @@ from sphinx.util.nodes import make_refnode
 from ..extract.names import names_in
 from ..model import Example
 from .domain import CodeExamplesDomain
-from .highlight import Link, Name, linked_literal_block
+from .highlight import NAMES, Link, Name, linked_literal_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -58,6 +58,11 @@ def _names(hunks: tuple[str, ...]) -> dict[int, tuple[Name, ...]]:
     for use in names_in(hunks):
         found.setdefault(use.hunk, []).append((use.line, use.column, use.end, use.text, use.dotted))
     return {index: tuple(names) for index, names in found.items()}
+
+
+def clear_cache() -> None:
+    """Forget the memoised names (once every page is read, before writing)."""
+    _names.cache_clear()
 
 
 def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
@@ -186,7 +191,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for block in doctree.findall(linked_literal_block):
         resolver = resolver or NameResolver(app, docname)
         links: list[Link] = []
-        for line, column, end, text, dotted in block.get("names", ()):
+        for line, column, end, text, dotted in block.get(NAMES, ()):
             uri = resolver.uri(dotted)
             if uri:
                 links.append((line, column, end, text, dotted, uri))
@@ -195,7 +200,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def linked_names(blocks: Iterable[linked_literal_block]) -> set[str]:
     """The dotted names of the names in *blocks*."""
-    return {name[4] for block in blocks for name in block.get("names", ())}
+    return {name[4] for block in blocks for name in block.get(NAMES, ())}
 
 
 # -- events ---------------------------------------------------------------------------------------

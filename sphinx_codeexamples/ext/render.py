@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
-from .highlight import Name, linked_literal_block
+from .highlight import NAMES, Name, linked_literal_block
 from .i18n import _, elision_text, example_title, format_nodes, intro_sentence
 from .links import names_by_hunk
 from .markdown import LinkPolicy, markdown_to_nodes
@@ -136,7 +136,7 @@ def hunk_block(
     kind = linked_literal_block if names else nodes.literal_block
     block = kind(text, text, classes=[CODE_CLASS, *_search_classes(options)])
     if names:
-        block["names"] = list(names)
+        block[NAMES] = list(names)
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
