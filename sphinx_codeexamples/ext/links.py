@@ -219,12 +219,22 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages to re-write because one of their names now resolves to another place (or none)."""
+    """Pages to re-write because one of their names now resolves to another place (or none).
+
+    Names resolve to what documents describe: when no document was read or removed
+    since the last build, they resolve as they did, and are not asked about again
+    (as for Sphinx's own cross-references, a refreshed intersphinx inventory alone
+    re-writes nothing).
+    """
     domain = _domain(env)
+    domain.resolved_by = {}  # what resolves is known once reading is over
     if not _enabled(app):
         return []
+    read = dict(env.all_docs)  # docname -> when it was read
+    if domain.data.get("links_read") == read and "link_targets" in domain.data:
+        return []
+    domain.data["links_read"] = read
     names = set().union(*domain.linked.values()) if domain.linked else set()
-    domain.resolved_by = {}  # what resolves is known once reading is over
     resolver = NameResolver(app, app.config.root_doc)
     new = {name: resolver.uri(name) for name in names}
     old: dict[str, str | None] = domain.data.get("link_targets", {})
