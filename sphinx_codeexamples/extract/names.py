@@ -31,7 +31,7 @@ import re
 import sys
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,6 +44,7 @@ from .finder import (
     _child_bodies,
     _Finder,
     _Ref,
+    _Scope,
     absolute_module,
     lines_mentioning,
 )
@@ -318,10 +319,14 @@ def _import_line(source: _Source, line: str) -> ast.Module | None:
 def _bound_names(tree: ast.Module) -> set[str]:
     """Every name that something other than an import binds in *tree*."""
     bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, ast.arg):
+    stack: list[ast.AST] = [tree]
+    while stack:  # what ast.walk does, without its generators
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            continue  # its only child is its context
+        if isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
             if node.name:
@@ -332,15 +337,21 @@ def _bound_names(tree: ast.Module) -> set[str]:
             bound.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             bound.add(node.rest)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend([item for item in value if isinstance(item, ast.AST)])
     return bound
 
 
-_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)(\s*[.(])?")
+_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)([^\S\n]*[.(])?")  # within a line
 
 
-def _loose_names(lines: Iterator[str]) -> set[str]:
+def _loose_names(lines: Iterable[str]) -> set[str]:
     """Names that lines which did not parse might bind: any word not followed by ``.`` or ``(``."""
-    return {match[1] for line in lines for match in _WORD.finditer(line) if not match[2]}
+    return {name for name, after in _WORD.findall("\n".join(lines)) if not after}
 
 
 # -- occurrences in one parsed piece ------------------------------------------------------------
@@ -393,14 +404,16 @@ class _NameFinder(_Finder):
     ) -> None:
         super().__init__(tree, text, _EVERY_NAME, module, is_package)
         self.found: list[_Raw] = []
+        self.ascii = text.isascii()
         for name, dotted in prebound.items():  # imports before this piece of the file
             self.tracked.add(name)
             self.module_scope.bind(name, frozenset({dotted}))
 
     def occurrences(self) -> list[_Raw]:
         self.run()
-        self.lines = lines_mentioning(self.text, ("import",))  # for _relevant: import statements only
-        self._imports(self.tree.body)
+        if not self.ascii:  # a name may be bound as it is normalized (NFKC), not as it is written
+            self.lines = lines_mentioning(self.text, ("import",))  # for _relevant: imports only
+            self._imports(self.tree.body)
         return self.found
 
     def _note_star(self, base: str) -> None:
@@ -441,9 +454,21 @@ class _NameFinder(_Finder):
             start = end - len(attribute.attr.encode("utf-8"))
             self.found.append((line, start, end, attribute.attr, qualified, ref.name))
 
+    # Import statements name what they import, whatever happens to the names later. The
+    # pre-scan sees every ``from ... import``. The walk sees every ``import`` that spells the
+    # name it binds: always in ASCII code, else :meth:`_imports` looks for them.
+
+    def _prescan_from(self, node: ast.ImportFrom, top: bool) -> None:
+        self._import_from_names(node)
+        super()._prescan_from(node, top)
+
+    def _import(self, node: ast.Import, scope: _Scope) -> None:
+        if self.ascii:
+            self._import_names(node)
+        super()._import(node, scope)
+
     def _imports(self, body: list[ast.stmt]) -> None:
-        """Import statements name what they import, whatever happens to the names later."""
-        lines = self._text_lines()
+        """The names of the ``import`` statements of *body*, at any depth (those of :attr:`lines`)."""
         for node in body:
             if not self._relevant(node):
                 continue
@@ -451,24 +476,27 @@ class _NameFinder(_Finder):
                 for child in _child_bodies(node):
                     self._imports(child)
             elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    self._dotted(alias.lineno, alias.col_offset, alias.name)
-            elif isinstance(node, ast.ImportFrom):
-                base = absolute_module(self.module, self.is_package, node.level, node.module)
-                if base is None:
-                    continue
-                encoded = lines[node.lineno - 1].encode("utf-8") if node.lineno <= len(lines) else b""
-                match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
-                if node.level == 0 and node.module and match and match[2] == node.module:
-                    start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
-                    self._dotted(node.lineno, start, node.module)
-                for alias in node.names:
-                    if alias.name != "*":
-                        start = alias.col_offset
-                        end = start + len(alias.name.encode("utf-8"))
-                        self.found.append(
-                            (alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None)
-                        )
+                self._import_names(node)
+
+    def _import_names(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._dotted(alias.lineno, alias.col_offset, alias.name)
+
+    def _import_from_names(self, node: ast.ImportFrom) -> None:
+        base = absolute_module(self.module, self.is_package, node.level, node.module)
+        if base is None:
+            return
+        lines = self._text_lines()
+        encoded = lines[node.lineno - 1].encode("utf-8") if node.lineno <= len(lines) else b""
+        match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
+        if node.level == 0 and node.module and match and match[2] == node.module:
+            start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
+            self._dotted(node.lineno, start, node.module)
+        for alias in node.names:
+            if alias.name != "*":
+                start = alias.col_offset
+                end = start + len(alias.name.encode("utf-8"))
+                self.found.append((alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None))
 
     def _dotted(self, line: int, start: int, dotted: str) -> None:
         """Each part of a module name written at byte *start*: ``a``, then ``b`` (``a.b``), ..."""
