@@ -78,7 +78,9 @@ class _AnyName(frozenset[str]):
         return True
 
 
-_EVERY_NAME = Targets(names=_AnyName(), prefixes=_AnyName(), last_names=(), top_packages=frozenset())
+#: Every import is followed (every name is a prefix of a target); no name is a target, so that
+#: the finder does not record the uses of targets, which only :func:`.finder.find_uses` reports.
+_EVERY_NAME = Targets(names=frozenset(), prefixes=_AnyName(), last_names=(), top_packages=frozenset())
 
 
 @dataclass(frozen=True)
