@@ -112,9 +112,7 @@ def names_in(hunks: Sequence[str], module: str | None = None, is_package: bool =
     for item in found:
         hunk = bisect_right(starts, item.line - 1) - 1
         number = item.line - starts[hunk]
-        if (
-            source.lines[item.line - 1][item.column : item.end] == item.text
-        ):  # positions agree with the shown text
+        if source.lines[item.line - 1][item.column : item.end] == item.text:  # positions agree with it
             result.add((hunk, number, item.column, item.end, item.text, item.dotted))
     return [NameUse(*use) for use in sorted(result)]
 
@@ -145,7 +143,7 @@ class _Source:
 
     def hunk_runs(self) -> Iterator[tuple[int, int]]:
         """Each hunk's run of lines."""
-        ends = [*self.starts[1:], len(self.lines)]
+        ends = [*self.starts[1:], len(self.lines)] if self.starts else []
         return zip(self.starts, ends, strict=True)
 
     def dedented(self, head: int, tail: int) -> _Piece:
