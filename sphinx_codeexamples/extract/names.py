@@ -28,11 +28,26 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from .finder import _TRY, OTHER, STAR, UNBOUND, Targets, _child_bodies, _Finder, _Ref, absolute_module
+from .finder import (
+    _TRY,
+    OTHER,
+    STAR,
+    UNBOUND,
+    Targets,
+    _child_bodies,
+    _Finder,
+    _Ref,
+    _Scope,
+    absolute_module,
+    lines_mentioning,
+)
 
 #: How many times a hunk that does not parse is cut at its syntax error before giving up.
 MAX_TRIM = 6
@@ -63,7 +78,9 @@ class _AnyName(frozenset[str]):
         return True
 
 
-_EVERY_NAME = Targets(names=_AnyName(), prefixes=_AnyName(), last_names=(), top_packages=frozenset())
+#: Every import is followed (every name is a prefix of a target); no name is a target, so that
+#: the finder does not record the uses of targets, which only :func:`.finder.find_uses` reports.
+_EVERY_NAME = Targets(names=frozenset(), prefixes=_AnyName(), last_names=(), top_packages=frozenset())
 
 
 @dataclass(frozen=True)
@@ -71,12 +88,9 @@ class _Piece:
     """Code to parse: lines ``first..first+len(lines)-1`` of the joined text, dedented by ``indent``."""
 
     first: int
-    lines: tuple[str, ...]
+    lines: Sequence[str]
     indent: int
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
+    text: str
 
 
 def names_in(hunks: Sequence[str], module: str | None = None, is_package: bool = False) -> list[NameUse]:
@@ -85,101 +99,142 @@ def names_in(hunks: Sequence[str], module: str | None = None, is_package: bool =
     *module* (with *is_package*) is the module the code comes from, when known:
     relative imports are resolved against it, and are not followed otherwise.
     """
-    joined: list[tuple[int, int, str]] = []  # (hunk, line in hunk, text)
-    for index, code in enumerate(hunks):
-        joined.extend((index, number, line) for number, line in enumerate(code.split("\n"), start=1))
-    texts = tuple(line for _, _, line in joined)
-    whole = _parsed(_dedented(1, texts))
-    if whole is not None:
-        found: set[_Found] | list[_Found] = _occurrences(whole[1], whole[0], module, is_package, {})
-    else:
-        found = _fallback(joined, module, is_package)
-    result: set[NameUse] = set()
+    source = _Source(hunks)
+    with warnings.catch_warnings():  # once here: entering it is not free, and there are many parses
+        warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
+        whole = source.parsed(0, len(source.lines))
+        if whole is not None:
+            found: set[_Found] | list[_Found] = _occurrences(whole[1], whole[0], module, is_package, {})
+        else:
+            found = _fallback(source, module, is_package)
+    result: set[tuple[int, int, int, int, str, str]] = set()  # tuples: cheaper to hash and sort
+    starts = source.starts
     for item in found:
-        hunk, number, shown = joined[item.line - 1]
-        if shown[item.column : item.end] == item.text:  # positions agree with the shown text
-            result.add(NameUse(hunk, number, item.column, item.end, item.text, item.dotted))
-    return sorted(result)
+        hunk = bisect_right(starts, item.line - 1) - 1
+        number = item.line - starts[hunk]
+        if source.lines[item.line - 1][item.column : item.end] == item.text:  # positions agree with it
+            result.add((hunk, number, item.column, item.end, item.text, item.dotted))
+    return [NameUse(*use) for use in sorted(result)]
 
 
 # -- parsing ---------------------------------------------------------------------------------
 
+_BLANK = sys.maxsize  # the indent of a blank line: it never counts for the common indent
 
-def _dedented(first: int, lines: Sequence[str]) -> _Piece:
-    """The lines without their common leading whitespace (blank lines become empty)."""
-    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-    prefix = min(indents, default=0)
-    if prefix:
-        heads = {line[:prefix] for line in lines if line.strip()}
-        if len(heads) != 1:  # tabs and spaces mixed: no common prefix
+
+class _Source:
+    """The hunks' lines joined, what dedenting any run of them needs, and the parses done so far.
+
+    Runs are given by 0-based indexes into :attr:`lines`, ``[head, tail)``.
+    """
+
+    def __init__(self, hunks: Sequence[str]) -> None:
+        self.lines: list[str] = []
+        self.starts: list[int] = []  # the index of each hunk's first line
+        for code in hunks:
+            self.starts.append(len(self.lines))
+            self.lines.extend(code.split("\n"))
+        #: Each line, or "" when it is blank.
+        self.kept = [line if line.strip() else "" for line in self.lines]
+        #: The width of each line's leading spaces and tabs (_BLANK for a blank line).
+        self.indents = [len(line) - len(line.lstrip(" \t")) if line else _BLANK for line in self.kept]
+        self.tabs = any("\t" in code for code in hunks)
+        self._parses: dict[str, tuple[ast.Module | None, int]] = {}
+
+    def hunk_runs(self) -> Iterator[tuple[int, int]]:
+        """Each hunk's run of lines."""
+        ends = [*self.starts[1:], len(self.lines)] if self.starts else []
+        return zip(self.starts, ends, strict=True)
+
+    def dedented(self, head: int, tail: int) -> _Piece:
+        """The run without its lines' common leading whitespace (blank lines become empty)."""
+        lines = self.kept[head:tail]
+        prefix = min(self.indents[head:tail], default=_BLANK)
+        if prefix == _BLANK:
             prefix = 0
-    return _Piece(first, tuple(line[prefix:] if line.strip() else "" for line in lines), prefix)
+        elif prefix and self.tabs:  # without tabs, the first *prefix* characters are spaces on every line
+            heads = {line[:prefix] for line in lines if line}
+            if len(heads) != 1:  # tabs and spaces mixed: no common prefix
+                prefix = 0
+        if prefix:
+            lines = [line[prefix:] for line in lines]
+        return _Piece(head + 1, lines, prefix, "\n".join(lines))
 
+    def parse(self, text: str) -> tuple[ast.Module | None, int]:
+        """The tree of *text*, or None and the line a syntax error points at (0: unknown).
 
-def _parse(text: str) -> ast.Module | None:
-    return _parse_or_error(text)[0]
+        A text is parsed once (a lone hunk that does not parse joined is the same text
+        on its own). The caller ignores warnings (:func:`names_in`).
+        """
+        parsed = self._parses.get(text)
+        if parsed is None:
+            parsed = self._parses[text] = _parse_or_error(text)
+        return parsed
+
+    def parsed(self, head: int, tail: int) -> tuple[_Piece, ast.Module] | None:
+        """The run, dedented and parsed, if it parses."""
+        piece = self.dedented(head, tail)
+        tree = self.parse(piece.text)[0]
+        return (piece, tree) if tree is not None else None
+
+    def trimmed(self, head: int, tail: int) -> tuple[_Piece, ast.Module] | None:
+        """A part of the run that parses, cut at the syntax errors' lines (a few attempts).
+
+        An error in the first half of the run drops the lines up to it (a hunk that
+        starts inside a statement), one in the second half drops it and the lines after
+        it (a hunk that stops inside one).
+        """
+        kept = self.kept
+        for _ in range(MAX_TRIM):
+            while head < tail and not kept[head]:
+                head += 1
+            if head >= tail:
+                return None
+            piece = self.dedented(head, tail)
+            tree, error = self.parse(piece.text)
+            if tree is not None:
+                return piece, tree
+            size = tail - head
+            if error <= 0 or error > size:
+                error = size
+            if error <= size // 2 or error == 1:
+                head += error
+            else:
+                tail = head + error - 1
+        return None
 
 
 def _parse_or_error(text: str) -> tuple[ast.Module | None, int]:
-    """The tree of *text*, or None and the line a syntax error points at (0: unknown)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
-            return ast.parse(text), 0
+        return ast.parse(text), 0
     except SyntaxError as error:
         return None, error.lineno or 0
     except (ValueError, RecursionError, MemoryError):
         return None, 0
 
 
-def _parsed(piece: _Piece) -> tuple[_Piece, ast.Module] | None:
-    tree = _parse(piece.text)
-    return (piece, tree) if tree is not None else None
-
-
-def _trimmed(first: int, lines: Sequence[str]) -> tuple[_Piece, ast.Module] | None:
-    """A run of *lines* that parses, cut at the syntax errors' lines (a few attempts).
-
-    An error in the first half of the run drops the lines up to it (a hunk that
-    starts inside a statement), one in the second half drops it and the lines after
-    it (a hunk that stops inside one).
-    """
-    head, tail = 0, len(lines)
-    for _ in range(MAX_TRIM):
-        while head < tail and not lines[head].strip():
-            head += 1
-        if head >= tail:
-            return None
-        piece = _dedented(first + head, lines[head:tail])
-        tree, error = _parse_or_error(piece.text)
-        if tree is not None:
-            return piece, tree
-        size = tail - head
-        if error <= 0 or error > size:
-            error = size
-        if error <= size // 2 or error == 1:
-            head += error
-        else:
-            tail = head + error - 1
-    return None
-
-
 # -- the fallback: hunks parsed one by one -----------------------------------------------------
 
 
-def _fallback(joined: Sequence[tuple[int, int, str]], module: str | None, is_package: bool) -> set[_Found]:
+def _fallback(source: _Source, module: str | None, is_package: bool) -> set[_Found]:
     """Occurrences when the joined hunks do not parse: each hunk's parsable run, imports elsewhere."""
-    texts = [line for _, _, line in joined]
+    texts = source.lines
     pieces: list[tuple[_Piece, ast.Module]] = []
-    first = 1
-    for hunk_lines in _hunk_runs(joined):
-        found = _trimmed(first, hunk_lines)
+    for head, tail in source.hunk_runs():
+        found = source.trimmed(head, tail)
         if found is not None:
             pieces.append(found)
-        first += len(hunk_lines)
-    covered = {line for piece, _ in pieces for line in range(piece.first, piece.first + len(piece.lines))}
-    loose = [number for number in range(1, len(texts) + 1) if number not in covered]
-    import_lines = [(number, tree) for number in loose if (tree := _import_line(texts[number - 1]))]
+    loose: list[int] = []  # the numbers of the lines outside the pieces (which are in file order)
+    position = 1
+    for piece, _ in pieces:
+        loose.extend(range(position, piece.first))
+        position = piece.first + len(piece.lines)
+    loose.extend(range(position, len(texts) + 1))
+    import_lines = [
+        (number, tree)
+        for number in loose
+        if "import" in texts[number - 1] and (tree := _import_line(source, texts[number - 1]))
+    ]
     import_numbers = {number for number, _ in import_lines}
     found_names: set[_Found] = set()
     # Module-level imports in file order: (line, names they bind).
@@ -187,7 +242,8 @@ def _fallback(joined: Sequence[tuple[int, int, str]], module: str | None, is_pac
     for number, tree in import_lines:
         line = texts[number - 1]
         indent = len(line) - len(line.lstrip())
-        piece = _Piece(number, (line.lstrip(),), indent)
+        stripped = line.lstrip()
+        piece = _Piece(number, (stripped,), indent, stripped)
         found_names.update(_occurrences(tree, piece, module, is_package, {}))
         if indent == 0:
             module_imports.append((number, _bindings(tree.body[0], module, is_package)))
@@ -199,7 +255,7 @@ def _fallback(joined: Sequence[tuple[int, int, str]], module: str | None, is_pac
                 if isinstance(statement, (ast.Import, ast.ImportFrom))
             )
     module_imports.sort(key=lambda item: item[0])
-    loose_bound = _loose_names(texts[number - 1] for number in loose if number not in import_numbers)
+    loose_bound: set[str] | None = None
     bound_in: dict[int, set[str]] = {}
     for index, (piece, tree) in enumerate(pieces):
         prebound: dict[str, str] = {}
@@ -209,14 +265,25 @@ def _fallback(joined: Sequence[tuple[int, int, str]], module: str | None, is_pac
         occurrences = _occurrences(tree, piece, module, is_package, prebound)
         if not occurrences:
             continue
-        maybe_bound = set(loose_bound)
-        for other, (_, other_tree) in enumerate(pieces):
-            if other != index:
+        if loose_bound is None:
+            loose_bound = _loose_names(texts[number - 1] for number in loose if number not in import_numbers)
+        # The names uses start from that nothing else might bind.
+        sure = {item.head for item in occurrences if item.head is not None} - loose_bound
+        for other, (other_piece, other_tree) in enumerate(pieces):
+            if other != index and sure and _may_spell(other_piece.text, sure):
                 if other not in bound_in:
                     bound_in[other] = _bound_names(other_tree)
-                maybe_bound |= bound_in[other]
-        found_names.update(item for item in occurrences if item.head is None or item.head not in maybe_bound)
+                sure -= bound_in[other]
+        found_names.update(item for item in occurrences if item.head is None or item.head in sure)
     return found_names
+
+
+def _may_spell(text: str, names: set[str]) -> bool:
+    """False when no name of *names* can be bound in *text*: none is written in it.
+
+    Outside ASCII, an identifier may be written otherwise (NFKC): then True.
+    """
+    return not text.isascii() or any(name in text for name in names)
 
 
 def _bindings(statement: ast.stmt, module: str | None, is_package: bool) -> dict[str, str]:
@@ -238,25 +305,12 @@ def _bindings(statement: ast.stmt, module: str | None, is_package: bool) -> dict
     return bound
 
 
-def _hunk_runs(joined: Sequence[tuple[int, int, str]]) -> Iterator[list[str]]:
-    """The lines of each hunk, in order."""
-    current: list[str] = []
-    hunk = joined[0][0] if joined else 0
-    for index, _, line in joined:
-        if index != hunk:
-            yield current
-            current, hunk = [], index
-        current.append(line)
-    if current:
-        yield current
-
-
-def _import_line(line: str) -> ast.Module | None:
+def _import_line(source: _Source, line: str) -> ast.Module | None:
     """The statement of a line that is one complete ``import`` or ``from ... import``, alone."""
     stripped = line.strip()
     if not stripped.startswith(("import ", "from ")):
         return None
-    tree = _parse(stripped)
+    tree = source.parse(stripped)[0]
     if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
         return None
     return tree
@@ -265,10 +319,14 @@ def _import_line(line: str) -> ast.Module | None:
 def _bound_names(tree: ast.Module) -> set[str]:
     """Every name that something other than an import binds in *tree*."""
     bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, ast.arg):
+    stack: list[ast.AST] = [tree]
+    while stack:  # what ast.walk does, without its generators
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            continue  # its only child is its context
+        if isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
             if node.name:
@@ -279,22 +337,27 @@ def _bound_names(tree: ast.Module) -> set[str]:
             bound.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             bound.add(node.rest)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend([item for item in value if isinstance(item, ast.AST)])
     return bound
 
 
-_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)(\s*[.(])?")
+_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w)([^\S\n]*[.(])?")  # within a line
 
 
-def _loose_names(lines: Iterator[str]) -> set[str]:
+def _loose_names(lines: Iterable[str]) -> set[str]:
     """Names that lines which did not parse might bind: any word not followed by ``.`` or ``(``."""
-    return {match[1] for line in lines for match in _WORD.finditer(line) if not match[2]}
+    return {name for name, after in _WORD.findall("\n".join(lines)) if not after}
 
 
 # -- occurrences in one parsed piece ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):  # a tuple: cheaper to make and hash than a dataclass
     """An occurrence in joined-text lines; *head* is the name a use starts from (None: an import)."""
 
     line: int
@@ -315,12 +378,17 @@ def _occurrences(
     for line, start, end, word, dotted, head in finder.occurrences():
         if not 0 < line <= len(lines):
             continue
-        encoded = lines[line - 1].encode("utf-8")
-        try:
-            column = len(encoded[:start].decode("utf-8")) + piece.indent
-            end_column = len(encoded[:end].decode("utf-8")) + piece.indent
-        except UnicodeDecodeError:
-            continue
+        text = lines[line - 1]
+        if text.isascii():  # byte offsets are character offsets
+            column = len(text[:start]) + piece.indent
+            end_column = len(text[:end]) + piece.indent
+        else:
+            encoded = text.encode("utf-8")
+            try:
+                column = len(encoded[:start].decode("utf-8")) + piece.indent
+                end_column = len(encoded[:end].decode("utf-8")) + piece.indent
+            except UnicodeDecodeError:
+                continue
         result.append(_Found(piece.first + line - 1, column, end_column, word, dotted, head))
     return result
 
@@ -336,13 +404,16 @@ class _NameFinder(_Finder):
     ) -> None:
         super().__init__(tree, text, _EVERY_NAME, module, is_package)
         self.found: list[_Raw] = []
+        self.ascii = text.isascii()
         for name, dotted in prebound.items():  # imports before this piece of the file
             self.tracked.add(name)
             self.module_scope.bind(name, frozenset({dotted}))
 
     def occurrences(self) -> list[_Raw]:
         self.run()
-        self._imports(self.tree.body)
+        if not self.ascii:  # a name may be bound as it is normalized (NFKC), not as it is written
+            self.lines = lines_mentioning(self.text, ("import",))  # for _relevant: imports only
+            self._imports(self.tree.body)
         return self.found
 
     def _note_star(self, base: str) -> None:
@@ -383,32 +454,49 @@ class _NameFinder(_Finder):
             start = end - len(attribute.attr.encode("utf-8"))
             self.found.append((line, start, end, attribute.attr, qualified, ref.name))
 
+    # Import statements name what they import, whatever happens to the names later. The
+    # pre-scan sees every ``from ... import``. The walk sees every ``import`` that spells the
+    # name it binds: always in ASCII code, else :meth:`_imports` looks for them.
+
+    def _prescan_from(self, node: ast.ImportFrom, top: bool) -> None:
+        self._import_from_names(node)
+        super()._prescan_from(node, top)
+
+    def _import(self, node: ast.Import, scope: _Scope) -> None:
+        if self.ascii:
+            self._import_names(node)
+        super()._import(node, scope)
+
     def _imports(self, body: list[ast.stmt]) -> None:
-        """Import statements name what they import, whatever happens to the names later."""
-        lines = self._text_lines()
+        """The names of the ``import`` statements of *body*, at any depth (those of :attr:`lines`)."""
         for node in body:
+            if not self._relevant(node):
+                continue
             if isinstance(node, _COMPOUND):
                 for child in _child_bodies(node):
                     self._imports(child)
             elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    self._dotted(alias.lineno, alias.col_offset, alias.name)
-            elif isinstance(node, ast.ImportFrom):
-                base = absolute_module(self.module, self.is_package, node.level, node.module)
-                if base is None:
-                    continue
-                encoded = lines[node.lineno - 1].encode("utf-8") if node.lineno <= len(lines) else b""
-                match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
-                if node.level == 0 and node.module and match and match[2] == node.module:
-                    start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
-                    self._dotted(node.lineno, start, node.module)
-                for alias in node.names:
-                    if alias.name != "*":
-                        start = alias.col_offset
-                        end = start + len(alias.name.encode("utf-8"))
-                        self.found.append(
-                            (alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None)
-                        )
+                self._import_names(node)
+
+    def _import_names(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._dotted(alias.lineno, alias.col_offset, alias.name)
+
+    def _import_from_names(self, node: ast.ImportFrom) -> None:
+        base = absolute_module(self.module, self.is_package, node.level, node.module)
+        if base is None:
+            return
+        lines = self._text_lines()
+        encoded = lines[node.lineno - 1].encode("utf-8") if node.lineno <= len(lines) else b""
+        match = _FROM_MODULE.match(encoded[node.col_offset :].decode("utf-8", "replace"))
+        if node.level == 0 and node.module and match and match[2] == node.module:
+            start = node.col_offset + len(match.string[: match.start(2)].encode("utf-8"))
+            self._dotted(node.lineno, start, node.module)
+        for alias in node.names:
+            if alias.name != "*":
+                start = alias.col_offset
+                end = start + len(alias.name.encode("utf-8"))
+                self.found.append((alias.lineno, start, end, alias.name, f"{base}.{alias.name}", None))
 
     def _dotted(self, line: int, start: int, dotted: str) -> None:
         """Each part of a module name written at byte *start*: ``a``, then ``b`` (``a.b``), ..."""
