@@ -21,6 +21,7 @@ the builder, so they are right in html, dirhtml, singlehtml and epub.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -53,10 +54,15 @@ def names_by_hunk(example: Example) -> dict[int, list[Name]]:
 
 @lru_cache(maxsize=256)
 def _names(hunks: tuple[str, ...]) -> dict[int, tuple[Name, ...]]:
-    """The names of some code, once per process (an example may be shown on several pages)."""
+    """The names of some code, once per process (an example may be shown on several pages).
+
+    Their texts are interned: Sphinx keeps every document's tree in memory between
+    reading and writing, and the same few names recur in every block of a store.
+    """
     found: dict[int, list[Name]] = {}
     for use in names_in(hunks):
-        found.setdefault(use.hunk, []).append((use.line, use.column, use.end, use.text, use.dotted))
+        name = (use.line, use.column, use.end, sys.intern(use.text), sys.intern(use.dotted))
+        found.setdefault(use.hunk, []).append(name)
     return {index: tuple(names) for index, names in found.items()}
 
 
