@@ -16,6 +16,7 @@ any other source, with an elision in their place.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import CodePart, Elision, Hunk
@@ -62,10 +63,13 @@ def _join(regions: list[tuple[int, int]], lines: Sequence[str]) -> list[tuple[in
 
 def is_unsafe(line: str) -> bool:
     """True for an unmarked line the store reader would not read back as code."""
-    stripped = line.strip()
-    if len(stripped) >= 3 and set(stripped) == {"`"}:
+    if line.startswith(("~~", " ~~", "`~")):
         return True
-    return line.startswith(("~~", " ~~", "`~")) or ("#" in line and is_elision(line))
+    if "`" in line:
+        stripped = line.strip()
+        if stripped.startswith("```") and not stripped.strip("`"):
+            return True
+    return "#" in line and is_elision(line)
 
 
 def _safe_pieces(first: int, last: int, lines: Sequence[str], marks: list[int]) -> list[tuple[int, int]]:
@@ -95,17 +99,13 @@ def _parts(
 ) -> tuple[CodePart, ...]:
     parts: list[CodePart] = []
     position = 1
-    marked = set(marks)
+    skipped = Elision(ABBREVIATED.format(name=name))  # one object for all: they are equal and frozen
     for first, last in pieces:
         if parts or not _blank(lines, position, first - 1):
-            parts.append(Elision(ABBREVIATED.format(name=name)))
-        parts.append(
-            Hunk(
-                lines=tuple(lines[first - 1 : last]),
-                marked=frozenset(number - first for number in range(first, last + 1) if number in marked),
-                start=first,
-            )
-        )
+            parts.append(skipped)
+        inside = marks[bisect_left(marks, first) : bisect_right(marks, last)]
+        marked = frozenset(number - first for number in inside)
+        parts.append(Hunk(lines=tuple(lines[first - 1 : last]), marked=marked, start=first))
         position = last + 1
     if not _blank(lines, position, len(lines)):
         parts.append(Elision(CONTINUES.format(name=name)))
