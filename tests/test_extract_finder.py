@@ -423,14 +423,17 @@ def test_prefilter() -> None:
     assert not targets.might_occur(b"import sqlalchemy.orm")
 
 
-def test_the_prefilter_with_many_names_matches_whole_words_only() -> None:
+def test_the_prefilter_matches_whole_words_only() -> None:
     many = Targets.of([f"lib.name{index}" for index in range(MANY_NAMES)] + ["lib.Text"])
     few = Targets.of(["lib.Text"])
     for targets in (many, few):
         assert targets.might_occur(b"from lib import Text\n")
         assert targets.might_occur(b"x = lib.Text()\n")
+        assert targets.might_occur(b"Text")
         assert not targets.might_occur(b"nothing here\n")
-    # a longer identifier that contains the name: the substring search lets it through, words do not
-    assert few.might_occur(b"TextElement()\n")
-    assert not many.might_occur(b"TextElement()\n")
-    assert many.might_occur("é = lib.Text  # non-ASCII around\n".encode())
+        # a longer identifier that contains the name
+        assert not targets.might_occur(b"TextElement(); PlainText(); Text_2\n")
+        assert targets.might_occur("é = lib.Text  # non-ASCII around\n".encode())
+    # a short name inside many words, and once alone
+    assert not Targets.of(["lib.F"]).might_occur(b"False if Foo else ELF\n")
+    assert Targets.of(["lib.F"]).might_occur(b"False if Foo else F('x')\n")

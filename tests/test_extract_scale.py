@@ -433,3 +433,10 @@ def test_dask_cluster_gives_the_same_store(tmp_path: Path, corpus: list[Path]) -
     write_store(local, str(tmp_path / "local"))
     assert store_bytes(tmp_path / "dask") == store_bytes(tmp_path / "local")
     assert on_dask.counts == local.counts
+
+
+def test_files_that_spell_a_name_only_inside_longer_words_are_not_parsed(tmp_path: Path) -> None:
+    (tmp_path / "uses.py").write_text("from mylib import Engine\n\nEngine()\n", encoding="utf-8")
+    (tmp_path / "near.py").write_text("EngineRoom = Engines = mylib_Engine = 1\n", encoding="utf-8")
+    found = scan([CallableName.parse("mylib.Engine")], [Source.open(str(tmp_path))])
+    assert (found.counts.scanned, found.counts.parsed, found.counts.uses) == (2, 1, 2)

@@ -43,6 +43,7 @@ statement can neither use nor rebind them.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from bisect import bisect_left
 from collections import deque
@@ -58,7 +59,8 @@ STAR = "<star>"
 _UNBOUND_SET = frozenset({UNBOUND})
 _OTHER_SET = frozenset({OTHER})
 
-#: From this many distinct last names on, :meth:`Targets.might_occur` compares words, not substrings.
+#: From this many distinct last names on, :meth:`Targets.might_occur` compares the file's words with
+#: the set of names instead of searching for each name.
 MANY_NAMES = 64
 _ASCII_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -107,13 +109,13 @@ class Targets:
 
         Sound because every use, through any alias, spells that name somewhere in
         the file, as a whole identifier: in the import that binds it or in the
-        attribute chain. With few names, a substring search per name; with many,
-        the file's ASCII words against the set of names.
+        attribute chain. With few names, a search for each as a whole word (see
+        :func:`spells`); with many, the file's ASCII words against the set of names.
         """
         words = self._word_set
         if words is not None:
             return not words.isdisjoint(_ASCII_WORD.findall(data))
-        return any(name in data for name in self._encoded)
+        return any(spells(data, name) for name in self._encoded)
 
 
 @dataclass
@@ -126,6 +128,19 @@ class FileUses:
 
     def add(self, target: str, line: int) -> None:
         self.uses.setdefault(target, set()).add(line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_word(name: bytes) -> re.Pattern[bytes]:
+    # the look-behind follows the name, so that the search jumps from one occurrence to the next
+    escaped = re.escape(name)
+    return re.compile(escaped + rb"(?<![A-Za-z0-9_]" + escaped + rb")(?![A-Za-z0-9_])")
+
+
+def spells(data: bytes, name: bytes) -> bool:
+    """True when *data* holds *name* as a whole word: no ASCII letter, digit or ``_`` on either side
+    (so ``F`` is not spelled by ``False``; a non-ASCII neighbour does not count, to be safe)."""
+    return name in data and _whole_word(name).search(data) is not None
 
 
 def module_name(path: str, top_packages: Iterable[str]) -> tuple[str, bool] | None:

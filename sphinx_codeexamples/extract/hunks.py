@@ -16,10 +16,15 @@ any other source, with an elision in their place.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import CodePart, Elision, Hunk
 from ..store.elision import ABBREVIATED, CONTINUES, is_elision
+
+#: A code part as plain values: an elision's text, or a hunk's first line number, lines and marked
+#: lines (indexes into its lines).
+PackedPart = str | tuple[int | None, tuple[str, ...], tuple[int, ...]]
 
 
 def build_code(
@@ -62,10 +67,13 @@ def _join(regions: list[tuple[int, int]], lines: Sequence[str]) -> list[tuple[in
 
 def is_unsafe(line: str) -> bool:
     """True for an unmarked line the store reader would not read back as code."""
-    stripped = line.strip()
-    if len(stripped) >= 3 and set(stripped) == {"`"}:
+    if line.startswith(("~~", " ~~", "`~")):
         return True
-    return line.startswith(("~~", " ~~", "`~")) or ("#" in line and is_elision(line))
+    if "`" in line:
+        stripped = line.strip()
+        if stripped.startswith("```") and not stripped.strip("`"):
+            return True
+    return "#" in line and is_elision(line)
 
 
 def _safe_pieces(first: int, last: int, lines: Sequence[str], marks: list[int]) -> list[tuple[int, int]]:
@@ -95,18 +103,31 @@ def _parts(
 ) -> tuple[CodePart, ...]:
     parts: list[CodePart] = []
     position = 1
-    marked = set(marks)
     for first, last in pieces:
         if parts or not _blank(lines, position, first - 1):
             parts.append(Elision(ABBREVIATED.format(name=name)))
-        parts.append(
-            Hunk(
-                lines=tuple(lines[first - 1 : last]),
-                marked=frozenset(number - first for number in range(first, last + 1) if number in marked),
-                start=first,
-            )
-        )
+        inside = marks[bisect_left(marks, first) : bisect_right(marks, last)]
+        marked = frozenset(number - first for number in inside)
+        parts.append(Hunk(lines=tuple(lines[first - 1 : last]), marked=marked, start=first))
         position = last + 1
     if not _blank(lines, position, len(lines)):
         parts.append(Elision(CONTINUES.format(name=name)))
     return tuple(parts)
+
+
+def pack(code: Iterable[CodePart]) -> tuple[PackedPart, ...]:
+    """*code* as tuples of strings and numbers, for holding many of them until the pages are written:
+    the garbage collector stops tracking such tuples, while it would walk tens of thousands of hunk
+    objects again at every full collection that parsing the next files triggers."""
+    return tuple(
+        part.text if isinstance(part, Elision) else (part.start, part.lines, tuple(sorted(part.marked)))
+        for part in code
+    )
+
+
+def unpack(packed: Iterable[PackedPart]) -> tuple[CodePart, ...]:
+    """The code parts that :func:`pack` gave *packed* for."""
+    return tuple(
+        Elision(part) if isinstance(part, str) else Hunk(part[1], frozenset(part[2]), part[0])
+        for part in packed
+    )

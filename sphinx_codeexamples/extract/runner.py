@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
 from .executor import Executor, TaskFuture
-from .finder import MANY_NAMES, module_name
+from .finder import MANY_NAMES, module_name, spells
 from .metadata import project_meta
 from .sources import Source, SourceError
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
@@ -186,7 +186,10 @@ class Runner:
             return tuple(sorted(target for word in spelled for target in self.by_last[word.decode()]))
         return tuple(
             sorted(
-                target for encoded, name in self._encoded if encoded in data for target in self.by_last[name]
+                target
+                for encoded, name in self._encoded
+                if spells(data, encoded)
+                for target in self.by_last[name]
             )
         )
 

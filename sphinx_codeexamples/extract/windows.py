@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -41,11 +41,14 @@ _IMPORT_BLOCK_PARTS = (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign, ast.Exp
 
 Span = tuple[int, int]
 
-_IDENTIFIER = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+# A name not after a dot or a word character; the look-behind comes after the first character
+# so that the search skips quickly to a letter.
+_IDENTIFIER = re.compile(r"[A-Za-z_](?<![.\w].)\w*")
 _STRING_OR_COMMENT = re.compile(
-    r"(?P<prefix>\b[rRbBuUfF]{1,2})?"
+    r"(?=[rRbBuUfF\"'#])"  # only to skip quickly to where a match can start
+    r"(?:(?P<prefix>\b[rRbBuUfF]{1,2})?"
     r"(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
-    r"|#[^\n]*"
+    r"|#[^\n]*)"
 )
 
 
@@ -110,6 +113,8 @@ class Outline:
         self._imports: dict[Span, tuple[frozenset[str], bool]] | None = None
         self._clauses: dict[int, list[list[ast.stmt]]] = {}
         self._parsed: dict[Span, bool] = {}
+        self._span_words: dict[Span, frozenset[str]] = {}
+        self._imported: frozenset[str] | None = None
 
     def _body(self, statements: list[ast.stmt]) -> _Body:
         body = self._bodies.get(id(statements))
@@ -130,9 +135,7 @@ class Outline:
             if statement is None:
                 break
             found.append(statement)
-            bodies = self._clauses.get(id(statement)) or self._clauses.setdefault(
-                id(statement), clauses(statement)
-            )
+            bodies = self._clauses_of(statement)
         return found
 
     def item(self, line: int) -> ast.stmt | None:
@@ -163,13 +166,14 @@ class Outline:
         outer = _outermost(sorted(items))
         shown: list[Span] = []
         for item_span in outer:
-            inside = [line for line in uses if item_span[0] <= line <= item_span[1]]
+            inside = uses[bisect_left(uses, item_span[0]) : bisect_right(uses, item_span[1])]
             shown.extend(_show(items[item_span], inside, max_lines, context))
         groups = [(item_span, _merge(spans)) for item_span, spans in _by_item(outer, shown)]
+        starts = [first for first, _ in outer]
         blocks = {
             import_span: names
             for import_span, (names, _) in self._import_blocks().items()
-            if not any(first <= import_span[0] <= last for first, last in outer)
+            if _holder(outer, starts, import_span[0]) is None
         }
         imports: list[Span] = []
         if blocks:
@@ -208,13 +212,21 @@ class Outline:
         keyword argument names do (a harmless extra import, when one binds the same word)."""
         wanted = frozenset().union(*blocks.values())
         names: set[str] = set()
-        for first, last in spans:
-            text = "\n".join(self.lines[first - 1 : last])
-            found = wanted.intersection(_IDENTIFIER.findall(text))
-            if found and ("#" in text or "'" in text or '"' in text):
-                found = wanted.intersection(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(_keep_fstring, text)))
-            names |= found
+        for piece in spans:
+            names |= wanted & self._words(piece)
         return names
+
+    def _words(self, piece: Span) -> frozenset[str]:
+        """The names bound by module-level imports that the code of the lines *piece* mentions."""
+        words = self._span_words.get(piece)
+        if words is None:
+            text = "\n".join(self.lines[piece[0] - 1 : piece[1]])
+            if "#" in text or "'" in text or '"' in text:
+                text = _STRING_OR_COMMENT.sub(_keep_fstring, text)
+            if self._imported is None:
+                self._imported = frozenset().union(*(names for names, _ in self._import_blocks().values()))
+            words = self._span_words[piece] = self._imported.intersection(_IDENTIFIER.findall(text))
+        return words
 
     # -- repair ----------------------------------------------------------------------------
 
@@ -223,7 +235,8 @@ class Outline:
         does not parse (it starts at an ``else:``, or ends deeper than it starts).
 
         A hunk made of whole items at one indentation always parses, so only the
-        others (with a part of a trimmed item) are parsed to check them.
+        others (with a part of a trimmed item) are checked: by the tree when it
+        tells (:meth:`_whole`), else by parsing them.
         """
         hunks: list[_Hunk] = []
         for item_span, spans in groups:
@@ -266,8 +279,85 @@ class Outline:
     def _parses(self, piece: Span) -> bool:
         known = self._parsed.get(piece)
         if known is None:
-            known = self._parsed[piece] = hunk_parses(self.lines[piece[0] - 1 : piece[1]])
+            known = self._whole(piece) or hunk_parses(self.lines[piece[0] - 1 : piece[1]])
+            self._parsed[piece] = known
         return known
+
+    def _whole(self, piece: Span) -> bool:
+        """True when the tree tells that *piece* parses once dedented, without parsing it.
+
+        That is when its lines are whole statements of one body, the last one
+        possibly cut after whole clauses and statements of its own (``def f():``
+        with its first statements; never a ``try:`` without its ``except``), and
+        every line is indented like the first or more (so dedenting shifts them
+        all alike). False when unsure: the caller then parses.
+        """
+        first, last = piece
+        chunk = self.lines[first - 1 : last]
+        indent = _indent(chunk[0])
+        if chunk[-1].endswith("\\") or (indent.strip(" ") and indent.strip("\t")):
+            return False
+        if indent and (
+            (indent[0] == " " and any("\t" in line for line in chunk))  # tabs could change the columns
+            or not all(line.startswith(indent) or not line.strip(" \t") for line in chunk)
+        ):
+            return False
+        body = self.tree.body
+        while True:  # down to the statement that starts the piece
+            index = bisect_left(self._body(body).firsts, first)
+            if index < len(body) and self._body(body).firsts[index] == first:
+                break
+            if index == 0 or span(body[index - 1])[1] < first or span(body[index - 1])[1] < last:
+                return False  # starts between statements, or inside one and ends after it
+            inner = self._body_holding(body[index - 1], first)
+            if inner is None:
+                return False  # starts on a clause header (``else:``)
+            body = inner
+        statement = body[index]
+        if getattr(statement, "decorator_list", None):
+            if not chunk[0].startswith("@", len(indent)):
+                return False
+        elif statement.col_offset != len(indent) or (
+            isinstance(statement, ast.If) and chunk[0].startswith("elif", len(indent))
+        ):
+            return False  # not the line's first statement, or an ``elif``
+        reached = self._reaches(body, index, last)
+        return reached if reached is not None else body is self.tree.body
+
+    def _reaches(self, body: list[ast.stmt], index: int, last: int) -> bool | None:
+        """Whether ``body[index:]`` up to line *last* is whole statements, the last one possibly cut
+        as :meth:`_whole` allows; None when *last* lies after the body."""
+        for statement in body[index:]:
+            first, end = span(statement)
+            if first > last:
+                return True
+            if end > last:
+                return self._cut(statement, last)
+        return True if span(body[-1])[1] == last else None
+
+    def _cut(self, statement: ast.stmt, last: int) -> bool:
+        """Whether *statement* from its first line to *last* (before its end) parses."""
+        for position, body in enumerate(self._clauses_of(statement)):
+            if first_line(body[0]) > last:
+                return False  # ends in a header
+            if last <= span(body[-1])[1]:
+                if position == 0 and isinstance(statement, _TRY):
+                    return False  # ``try:`` without ``except``
+                return self._reaches(body, 0, last) is True
+        return False
+
+    def _clauses_of(self, statement: ast.stmt) -> list[list[ast.stmt]]:
+        found = self._clauses.get(id(statement))
+        if found is None:
+            found = self._clauses[id(statement)] = clauses(statement)
+        return found
+
+    def _body_holding(self, statement: ast.stmt, line: int) -> list[ast.stmt] | None:
+        """The statement list of *statement* that holds *line*, if any."""
+        for body in self._clauses_of(statement):
+            if first_line(body[0]) <= line <= span(body[-1])[1]:
+                return body
+        return None
 
 
 @dataclass
@@ -344,12 +434,18 @@ def _outermost(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def _holder(spans: list[Span], starts: list[int], line: int) -> int | None:
+    """The index of the span of *spans* (sorted, disjoint, with their *starts*) holding *line*."""
+    index = bisect_right(starts, line) - 1
+    return index if index >= 0 and line <= spans[index][1] else None
+
+
 def _by_item(items: list[Span], shown: list[Span]) -> list[tuple[Span, list[Span]]]:
     grouped: list[tuple[Span, list[Span]]] = [(item, []) for item in items]
     starts = [first for first, _ in items]
     for piece in shown:
-        index = bisect_right(starts, piece[0]) - 1
-        if index >= 0 and piece[0] <= items[index][1]:
+        index = _holder(items, starts, piece[0])
+        if index is not None:
             grouped[index][1].append(piece)
     return grouped
 
