@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sphinx_codeexamples.extract.hunks import build_code, is_unsafe, pack, unpack
+from sphinx_codeexamples.extract.hunks import build_code, is_unsafe
 from sphinx_codeexamples.model import CallableName, Elision, Example, Hunk, Page, PageMeta
 from sphinx_codeexamples.store import parse_page, render_page
 from sphinx_codeexamples.store.elision import ABBREVIATED, CONTINUES
@@ -127,19 +127,3 @@ def test_nothing_marked_or_shown_gives_nothing() -> None:
     assert build_code(["a"], [(1, 1)], [5], "f") == ()
     assert build_code(["a"], [], [1], "f") == ()
     assert build_code(["a"], [(3, 9)], [1], "f") == ()
-
-
-def plain(value: object) -> bool:
-    """True for strings, numbers, None and tuples of those: values the garbage collector lets go of."""
-    if isinstance(value, tuple):
-        return all(plain(item) for item in value)
-    return value is None or isinstance(value, (str, int))
-
-
-def test_code_is_held_packed_as_plain_values_and_unpacks_to_the_same_parts() -> None:
-    lines = numbered(60)
-    code = build_code(lines, [(8, 12), (38, 42)], [9, 10, 40], "f")
-    packed = pack(code)
-    assert plain(packed)
-    assert unpack(packed) == code
-    assert unpack(pack(())) == ()

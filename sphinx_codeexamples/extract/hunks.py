@@ -22,10 +22,6 @@ from collections.abc import Iterable, Sequence
 from ..model import CodePart, Elision, Hunk
 from ..store.elision import ABBREVIATED, CONTINUES, is_elision
 
-#: A code part as plain values: an elision's text, or a hunk's first line number, lines and marked
-#: lines (indexes into its lines).
-PackedPart = str | tuple[int | None, tuple[str, ...], tuple[int, ...]]
-
 
 def build_code(
     lines: Sequence[str], spans: Iterable[tuple[int, int]], marked: Iterable[int], name: str
@@ -103,9 +99,10 @@ def _parts(
 ) -> tuple[CodePart, ...]:
     parts: list[CodePart] = []
     position = 1
+    skipped = Elision(ABBREVIATED.format(name=name))  # one object for all: they are equal and frozen
     for first, last in pieces:
         if parts or not _blank(lines, position, first - 1):
-            parts.append(Elision(ABBREVIATED.format(name=name)))
+            parts.append(skipped)
         inside = marks[bisect_left(marks, first) : bisect_right(marks, last)]
         marked = frozenset(number - first for number in inside)
         parts.append(Hunk(lines=tuple(lines[first - 1 : last]), marked=marked, start=first))
@@ -113,21 +110,3 @@ def _parts(
     if not _blank(lines, position, len(lines)):
         parts.append(Elision(CONTINUES.format(name=name)))
     return tuple(parts)
-
-
-def pack(code: Iterable[CodePart]) -> tuple[PackedPart, ...]:
-    """*code* as tuples of strings and numbers, for holding many of them until the pages are written:
-    the garbage collector stops tracking such tuples, while it would walk tens of thousands of hunk
-    objects again at every full collection that parsing the next files triggers."""
-    return tuple(
-        part.text if isinstance(part, Elision) else (part.start, part.lines, tuple(sorted(part.marked)))
-        for part in code
-    )
-
-
-def unpack(packed: Iterable[PackedPart]) -> tuple[CodePart, ...]:
-    """The code parts that :func:`pack` gave *packed* for."""
-    return tuple(
-        Elision(part) if isinstance(part, str) else Hunk(part[1], frozenset(part[2]), part[0])
-        for part in packed
-    )

@@ -16,12 +16,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..model import CallableName, Kind, Page
+from ..model import CallableName, CodePart, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
 from .cache import ResultCache, SourceOutcome
 from .executor import Executor, InlineExecutor
-from .hunks import PackedPart, unpack
 from .library import LibraryCallable
 from .metadata import ProjectMeta
 from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
@@ -54,7 +53,7 @@ class Counts:
 @dataclass
 class _FileHit:
     path: str
-    packed: tuple[PackedPart, ...]
+    code: tuple[CodePart, ...]
     item_lines: int = 0
 
 
@@ -182,7 +181,7 @@ def _merge(source: Source, outcome: SourceOutcome, scan: Scan) -> SourceResult:
             counts.files_with_uses += 1
         for use in file.uses:
             counts.uses += use.lines
-            hits.setdefault(use.target, []).append(_FileHit(file.path, use.packed, use.item_lines))
+            hits.setdefault(use.target, []).append(_FileHit(file.path, use.code, use.item_lines))
     meta = outcome.meta
     return SourceResult(
         source=source,
@@ -227,9 +226,8 @@ def found_examples(
                 if (target, key, hit.path) in seen or paths.excluded(hit.path):
                     continue
                 seen.add((target, key, hit.path))
-                code = unpack(hit.packed)
-                url = linker.url(hit.path, first_use(code))
-                found = FoundExample(result.project, hit.path, url, text, code, hit.item_lines)
+                url = linker.url(hit.path, first_use(hit.code))
+                found = FoundExample(result.project, hit.path, url, text, hit.code, hit.item_lines)
                 examples.setdefault(target, []).append(found)
     return {target: rank(found) for target, found in examples.items()}
 

@@ -20,9 +20,9 @@ import importlib.util
 import warnings
 from dataclasses import dataclass
 
-from ..model import Kind
+from ..model import CodePart, Kind
 from .finder import Targets, find_uses
-from .hunks import PackedPart, build_code, pack
+from .hunks import build_code
 from .windows import Outline
 
 
@@ -51,12 +51,12 @@ class Batch:
 
 @dataclass(frozen=True)
 class FileUse:
-    """The uses of one target in one file: how many lines use it, the code shown (packed, see
-    :func:`.hunks.pack`), and the size of the smallest item shown (for the rank)."""
+    """The uses of one target in one file: how many lines use it, the code shown, and the size of
+    the smallest item shown (for the rank)."""
 
     target: str
     lines: int
-    packed: tuple[PackedPart, ...]
+    code: tuple[CodePart, ...]
     item_lines: int
 
 
@@ -116,5 +116,5 @@ def scan_file(job: FileJob, context: int) -> FileOutcome:
     for target, marked in by_page.items():
         window = outline.window(marked, context=context)
         code = build_code(lines, window.spans, marked, target.rpartition(".")[2])
-        uses.append(FileUse(target, len(marked), pack(code), window.smallest_item))
+        uses.append(FileUse(target, len(marked), code, window.smallest_item))
     return FileOutcome(job.path, parsed=True, uses=tuple(uses), definitions=definitions, reexports=reexports)
