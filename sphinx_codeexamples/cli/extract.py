@@ -9,10 +9,12 @@ import sys
 from concurrent.futures import BrokenExecutor
 from typing import Any
 
+from ..extract.cache import ResultCache
 from ..extract.executor import ExecutorError
 from ..extract.library import Library, LibraryCallable, read_library
 from ..extract.metadata import ProjectMeta
-from ..extract.pipeline import scan, write_store
+from ..extract.pipeline import Scan, scan, write_store
+from ..extract.pypi import FetchFailure
 from ..extract.rank import PathFilter
 from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
@@ -217,6 +219,7 @@ def run(arguments: argparse.Namespace) -> int:
         return _error(str(error))
     cache = scale.result_cache(arguments)
     progress = make_progress(sys.stderr, len(sources), arguments.quiet)
+    os.makedirs(arguments.output, exist_ok=True)  # the hits wait there, in a temporary file
     try:
         found = scan(
             names,
@@ -226,6 +229,7 @@ def run(arguments: argparse.Namespace) -> int:
             library=known,
             executor=executor,
             cache=cache,
+            spill_dir=arguments.output,
         )
     except BrokenExecutor as error:  # a worker killed (out of memory, say)
         print(f"{PROG}: error: a worker stopped: {error}", file=sys.stderr)
@@ -240,9 +244,24 @@ def run(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+    try:
+        return _write(arguments, found, refs, not_fetched, cache)
+    finally:
+        found.close()
+
+
+def _write(
+    arguments: argparse.Namespace,
+    found: Scan,
+    refs: RefOptions,
+    not_fetched: list[FetchFailure],
+    cache: ResultCache | None,
+) -> int:
+    """Write the store, then the summary."""
     paths = PathFilter(tuple(arguments.excludes), arguments.no_tests)
-    written = write_store(found, arguments.output, refs, arguments.max_examples, paths)
-    links = [refs.linker(result.source, result.meta) for result in found.results]
+    pages = scale.page_cache(arguments)
+    written = write_store(found, arguments.output, refs, arguments.max_examples, paths, pages)
+    links = written.linkers
     if arguments.format == "json":
         print(
             as_json(

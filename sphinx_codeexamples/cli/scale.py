@@ -9,6 +9,7 @@ from typing import Any
 
 from ..extract.cache import ResultCache, default_cache_dir
 from ..extract.executor import Executor, make_executor
+from ..extract.pagecache import PageCache
 from ..extract.pypi import FetchFailure, fetch, read_requirements
 from ..extract.sources import Source, SourceError
 
@@ -47,10 +48,12 @@ def add_arguments(parser: Any) -> None:
     group.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="where downloads and results are cached (default: sphinx-codeexamples in the user's cache "
-        "folder, $XDG_CACHE_HOME or ~/.cache on Linux)",
+        help="where downloads, results and what is known of the pages written are cached (default: "
+        "sphinx-codeexamples in the user's cache folder, $XDG_CACHE_HOME or ~/.cache on Linux)",
     )
-    group.add_argument("--no-cache", action="store_true", help="neither read nor write cached results")
+    group.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write cached results and pages"
+    )
 
 
 def check(arguments: argparse.Namespace) -> str | None:
@@ -70,6 +73,10 @@ def cache_dir(arguments: argparse.Namespace) -> str:
 
 def result_cache(arguments: argparse.Namespace) -> ResultCache | None:
     return None if arguments.no_cache else ResultCache(cache_dir(arguments))
+
+
+def page_cache(arguments: argparse.Namespace) -> PageCache | None:
+    return None if arguments.no_cache else PageCache(cache_dir(arguments))
 
 
 def executor(arguments: argparse.Namespace) -> Executor:

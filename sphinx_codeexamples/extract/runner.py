@@ -12,14 +12,16 @@ is the same whatever the number of workers and whatever came from the cache.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
+from .cache import ResultCache, SourceOutcome, archive_key, file_blake2b, file_key, file_sha256
 from .executor import Executor, TaskFuture
 from .finder import MANY_NAMES, module_name
+from .memory import release_memory
 from .metadata import project_meta
 from .sources import Source, SourceError
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
@@ -105,7 +107,8 @@ class Runner:
         pending = _Pending(source, SourceOutcome())
         if self.cache is not None and source.kind != "directory":
             try:
-                sha256 = file_sha256(source.location)
+                # a fetched release was hashed when fetched
+                sha256 = source.release.sha256 if source.release else file_sha256(source.location)
             except OSError as error:
                 pending.outcome.notes.append(f"skipped: cannot read: {error.strerror}")
                 pending.outcome.unreadable = True
@@ -120,8 +123,12 @@ class Runner:
                 if self.on_read is not None:
                     self.on_read(cached.scanned)
                 return pending
+            # kept with the outcome: the links' addresses need it, and a re-run need not hash again
+            with contextlib.suppress(OSError):  # reading the archive will say what is wrong
+                pending.outcome.blake2b = file_blake2b(source.location)
         self._read(pending)
         pending.done_reading = True
+        release_memory()  # what reading the archive took
         return pending
 
     def _read(self, pending: _Pending) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..model import CodePart, Kind
 from .finder import Targets, find_uses
 from .hunks import build_code
+from .memory import release_memory
 from .windows import Outline
 
 
@@ -81,7 +82,9 @@ def scan_batch(batch: Batch) -> list[FileOutcome]:
     """The outcome of each file of *batch*, in order."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
-        return [scan_file(job, batch.context) for job in batch.jobs]
+        outcomes = [scan_file(job, batch.context) for job in batch.jobs]
+    release_memory()  # what the syntax trees took
+    return outcomes
 
 
 def scan_file(job: FileJob, context: int) -> FileOutcome:
