@@ -15,7 +15,8 @@ from sphinx_codeexamples.extract import pipeline
 from sphinx_codeexamples.extract.pagecache import PageCache, PageFacts
 from sphinx_codeexamples.extract.pipeline import scan
 from sphinx_codeexamples.extract.sources import Source
-from sphinx_codeexamples.extract.spill import FileHit, HitSpill
+from sphinx_codeexamples.extract.spill import FileHit, HitSpill, pack
+from sphinx_codeexamples.extract.tasks import FileOutcome, FileUse
 from sphinx_codeexamples.model import CallableName, Hunk
 
 CONNECT_PAGE = "mylib-connect-examples.markdown"
@@ -192,9 +193,19 @@ def test_hits_wait_on_disk_in_source_order(tmp_path: Path, corpus: list[Path]) -
         assert [hit.path for hit in connect[1][1]][:2] == ["consumer1/use0.py", "consumer1/use1.py"]
         assert list(found.hits.of("mylib.nothing")) == []
     assert os.listdir(tmp_path) == ["sdists"]  # the temporary file is gone (or never had a name)
+    code = (Hunk(("x()",), frozenset({0}), 3),)
+    files = [
+        FileOutcome("a.py", parsed=True, uses=(FileUse("t", 1, code, 1), FileUse("u", 1, code, 2))),
+        FileOutcome("b.py", parsed=True),
+        FileOutcome("c.py", parsed=True, uses=(FileUse("t", 2, code, 4),)),
+    ]
+    bare, hits = pack(files)
+    assert [file.path for file in bare] == ["a.py", "b.py", "c.py"] and bare[1] is files[1]
+    assert [(use.target, use.lines, use.code) for use in bare[2].uses] == [("t", 2, ())]
     spill = HitSpill(str(tmp_path))
-    hit = FileHit("a.py", (Hunk(("x()",), frozenset({0}), 3),), 1)
-    spill.add(5, {"t": [hit, hit]})
-    spill.add(2, {"t": [hit], "u": []})
-    assert list(spill.of("t")) == [(5, [hit, hit]), (2, [hit])] and list(spill.of("u")) == [(2, [])]
+    spill.add(5, hits)
+    spill.add(2, {"t": hits["t"]})
+    first = [FileHit("a.py", code, 1), FileHit("c.py", code, 4)]
+    assert list(spill.of("t")) == [(5, first), (2, first)]
+    assert list(spill.of("u")) == [(5, [FileHit("a.py", code, 2)])]
     spill.close()

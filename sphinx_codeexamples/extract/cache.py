@@ -45,9 +45,11 @@ from .tasks import FileOutcome
 
 @dataclass
 class SourceOutcome:
-    """What one source gave, ready to merge: file outcomes (in the source's order) and its notes."""
+    """What one source gave, ready to merge: file outcomes (in the source's order), the code of
+    their uses pickled by callable (see :func:`.spill.pack`), and its notes."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    hits: dict[str, bytes] = field(default_factory=dict)
     scanned: int = 0
     blake2b: str = ""  # the archive's BLAKE2b-256 digest, when it was hashed for the cache
     metadata: dict[str, bytes] = field(default_factory=dict)  # while reading; then *meta*

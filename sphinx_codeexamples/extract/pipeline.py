@@ -34,7 +34,7 @@ from .rank import PathFilter, limit, rank
 from .refs import Linker, RefOptions, first_use
 from .runner import Runner
 from .sources import Source
-from .spill import FileHit, HitSpill
+from .spill import HitSpill
 from .summary import CallableSummary
 from .windows import CONTEXT
 
@@ -159,9 +159,9 @@ def scan(
     )
     for source, outcome in runner.run(sources):
         counts.source = source.location
-        merged, hits = _merge(source, outcome, result)
+        merged = _merge(source, outcome, result)
         if not outcome.unreadable:  # its project's examples already in the store stay
-            result.hits.add(len(result.results), hits)
+            result.hits.add(len(result.results), outcome.hits)
             result.results.append(merged)
         counts.sources_done += 1
         if progress is not None:
@@ -169,15 +169,11 @@ def scan(
     return result
 
 
-def _merge(
-    source: Source, outcome: SourceOutcome, scan: Scan
-) -> tuple[SourceResult, dict[str, list[FileHit]]]:
-    """Add what one source gave to *scan*'s totals, definitions and warnings; its result and its
-    hits per callable."""
+def _merge(source: Source, outcome: SourceOutcome, scan: Scan) -> SourceResult:
+    """Add what one source gave to *scan*'s totals, definitions and warnings; its result."""
     counts = scan.counts
     counts.scanned += outcome.scanned
     scan.warnings.extend(f"{source.location}: {note}" for note in outcome.notes)
-    hits: dict[str, list[FileHit]] = {}
     for file in outcome.files:
         if file.parsed:
             counts.parsed += 1
@@ -192,16 +188,14 @@ def _merge(
             counts.files_with_uses += 1
         for use in file.uses:
             counts.uses += use.lines
-            hits.setdefault(use.target, []).append(FileHit(file.path, use.code, use.item_lines))
     meta = outcome.meta
-    result = SourceResult(
+    return SourceResult(
         source=source,
         meta=meta,
         project=meta.name or source.fallback_name,
         license_path=min(outcome.licenses, default=""),
         blake2b=outcome.blake2b,
     )
-    return result, hits
 
 
 # -- writing ------------------------------------------------------------------------------------

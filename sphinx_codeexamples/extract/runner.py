@@ -24,6 +24,7 @@ from .finder import MANY_NAMES, module_name
 from .memory import release_memory
 from .metadata import project_meta
 from .sources import Source, SourceError
+from .spill import pack
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
 from .windows import CONTEXT
 
@@ -221,7 +222,7 @@ class Runner:
     def _finish(self, pending: _Pending) -> tuple[Source, SourceOutcome]:
         outcome = pending.outcome
         if pending.slots:
-            outcome.files = [slot for slot in pending.slots if slot is not None]
+            outcome.files, outcome.hits = pack(slot for slot in pending.slots if slot is not None)
         if outcome.metadata:  # parsed once, kept parsed (and small) in the cache
             outcome.meta = project_meta(outcome.metadata)
             outcome.metadata = {}

@@ -1,22 +1,26 @@
 """The hits of a scan, kept in a temporary file until the pages are written.
 
-What the sources give is written out source by source as it comes, and read
-back one callable at a time when its page is written: memory holds a small index
-(a few numbers per source and callable), not the code of every hit, so it does not
-grow with the number of sources. The file is an unnamed temporary file (where
-the system allows it), removed when closed; its records are read back with the
-cache's restricted unpickler.
+When a source is done, :func:`pack` takes the code out of its files' outcomes
+and pickles it, callable by callable: that is what the source's cache entry keeps
+and what is written to the temporary file, source by source as they come, to be
+read back one callable at a time when its page is written. Memory holds a small
+index (a few numbers per source and callable), not the code of every hit, so it
+does not grow with the number of sources; and a source taken from the cache is
+copied to the file without being unpickled. The file is an unnamed temporary file
+(where the system allows it), removed when closed; its records are read back with
+the cache's restricted unpickler.
 """
 
 from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from ..model import CodePart
 from .cache import loads
+from .tasks import FileOutcome
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,9 @@ class HitSpill:
         self._size = 0
         self._index: dict[str, list[tuple[int, int, int]]] = {}  # callable -> (source, offset, length)
 
-    def add(self, source: int, hits: Mapping[str, Sequence[FileHit]]) -> None:
-        """Write the *hits* of one source, by callable."""
-        for target, found in hits.items():
-            data = pickle.dumps(
-                [(hit.path, hit.code, hit.item_lines) for hit in found], protocol=pickle.HIGHEST_PROTOCOL
-            )
+    def add(self, source: int, hits: Mapping[str, bytes]) -> None:
+        """Write the *hits* of one source, by callable, as :func:`pack` gives them."""
+        for target, data in hits.items():
             self._file.seek(self._size)
             self._file.write(data)
             self._index.setdefault(target, []).append((source, self._size, len(data)))
@@ -57,3 +58,18 @@ class HitSpill:
 
     def close(self) -> None:
         self._file.close()
+
+
+def pack(files: Iterable[FileOutcome]) -> tuple[list[FileOutcome], dict[str, bytes]]:
+    """*files* without the code of their uses, and that code pickled by callable (file order kept)."""
+    hits: dict[str, list[tuple[str, tuple[CodePart, ...], int]]] = {}
+    bare = []
+    for file in files:
+        for use in file.uses:
+            hits.setdefault(use.target, []).append((file.path, use.code, use.item_lines))
+        if file.uses:
+            file = replace(file, uses=tuple(replace(use, code=()) for use in file.uses))
+        bare.append(file)
+    return bare, {
+        target: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for target, found in hits.items()
+    }
