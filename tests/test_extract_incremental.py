@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 from test_extract_scale import CALLABLES, callables, consumer_files, extract, make_sdist, store_bytes
 
+from sphinx_codeexamples.extract import cache as cache_module
 from sphinx_codeexamples.extract import pipeline
+from sphinx_codeexamples.extract.cache import DigestMemo
 from sphinx_codeexamples.extract.pagecache import PageCache, PageFacts
 from sphinx_codeexamples.extract.pipeline import scan
 from sphinx_codeexamples.extract.sources import Source
@@ -209,3 +212,30 @@ def test_hits_wait_on_disk_in_source_order(tmp_path: Path, corpus: list[Path]) -
     assert list(spill.of("t")) == [(5, first), (2, first)]
     assert list(spill.of("u")) == [(5, [FileHit("a.py", code, 2)])]
     spill.close()
+
+
+def test_digests_of_downloads_are_remembered_once_the_files_are_steady(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[str] = []
+
+    def sha256(path: str) -> str:
+        hashed.append(os.path.basename(path))
+        return file_sha256(path)
+
+    file_sha256 = cache_module.file_sha256
+    monkeypatch.setattr(cache_module, "file_sha256", sha256)
+    archive = tmp_path / "a-1.0.tar.gz"
+    archive.write_bytes(b"first")
+    memo = DigestMemo(str(tmp_path / "cache"))
+    digest = hashlib.sha256(b"first").hexdigest()
+    assert memo.sha256(str(archive)) == memo.sha256(str(archive)) == digest
+    assert hashed == ["a-1.0.tar.gz"] * 2  # just written: not remembered yet
+    monkeypatch.setattr(DigestMemo, "STEADY_NS", 0)
+    assert [memo.sha256(str(archive)) for _ in range(3)] == [digest] * 3
+    assert len(hashed) == 3  # remembered after the first
+    before = archive.stat()
+    archive.write_bytes(b"other")  # the same size, and the same modification time as before
+    os.utime(archive, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert archive.stat().st_mtime_ns == before.st_mtime_ns
+    assert memo.sha256(str(archive)) == hashlib.sha256(b"other").hexdigest() and len(hashed) == 4

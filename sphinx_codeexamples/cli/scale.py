@@ -7,7 +7,7 @@ import dataclasses
 import os
 from typing import Any
 
-from ..extract.cache import ResultCache, default_cache_dir
+from ..extract.cache import DigestMemo, ResultCache, default_cache_dir
 from ..extract.executor import Executor, make_executor
 from ..extract.pagecache import PageCache
 from ..extract.pypi import FetchFailure, fetch, read_requirements
@@ -98,7 +98,9 @@ def fetched_sources(arguments: argparse.Namespace) -> tuple[list[Source], list[F
         failures += bad
     if not requirements:
         return [], failures
-    fetched, bad = fetch(dict.fromkeys(requirements), os.path.join(cache_dir(arguments), "downloads"))
+    downloads = os.path.join(cache_dir(arguments), "downloads")
+    memo = DigestMemo(cache_dir(arguments))
+    fetched, bad = fetch(dict.fromkeys(requirements), downloads, sha256=memo.sha256)
     failures += bad
     sources = []
     for item in fetched:

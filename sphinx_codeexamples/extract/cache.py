@@ -33,6 +33,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -120,6 +121,45 @@ def _file_digest(path: str, digest: Any) -> str:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return str(digest.hexdigest())
+
+
+class DigestMemo:
+    """The SHA-256 of files, remembered in *directory*/digests by path, size, times and inode.
+
+    A re-run over the same downloads need not hash them again. A file is
+    remembered only once it has not changed for ``STEADY_NS``: any later change of
+    its bytes gives it a later change time (``st_ctime``, which only the system
+    clock sets), so an entry cannot stand for other bytes, unless the clock is set
+    back. Entries are read like results (a damaged one is a miss).
+    """
+
+    STEADY_NS = 2_000_000_000
+
+    def __init__(self, directory: str) -> None:
+        self._entries = ResultCache(directory, "digests")
+
+    def sha256(self, path: str) -> str:
+        stamp = _stamp(path)
+        name = key("sha256", stamp)
+        known = self._entries.get(name)
+        if isinstance(known, str):
+            return known
+        digest = file_sha256(path)
+        if time.time_ns() - stamp[3] > self.STEADY_NS and _stamp(path) == stamp:
+            self._entries.put(name, digest)
+        return digest
+
+
+def _stamp(path: str) -> tuple[str, int, int, int, int, int]:
+    status = os.stat(path)
+    return (
+        os.path.realpath(path),
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+        status.st_dev,
+    )
 
 
 class ResultCache:
