@@ -7,7 +7,7 @@ import dataclasses
 import os
 from typing import Any
 
-from ..extract.cache import DigestMemo, ResultCache, default_cache_dir
+from ..extract.cache import DigestMemo, ResultCache, default_cache_dir, file_sha256
 from ..extract.executor import Executor, make_executor
 from ..extract.pagecache import PageCache
 from ..extract.pypi import FetchFailure, fetch, read_requirements
@@ -52,7 +52,9 @@ def add_arguments(parser: Any) -> None:
         "sphinx-codeexamples in the user's cache folder, $XDG_CACHE_HOME or ~/.cache on Linux)",
     )
     group.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write cached results and pages"
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write cached results, pages and digests (downloads are still reused)",
     )
 
 
@@ -99,8 +101,8 @@ def fetched_sources(arguments: argparse.Namespace) -> tuple[list[Source], list[F
     if not requirements:
         return [], failures
     downloads = os.path.join(cache_dir(arguments), "downloads")
-    memo = DigestMemo(cache_dir(arguments))
-    fetched, bad = fetch(dict.fromkeys(requirements), downloads, sha256=memo.sha256)
+    sha256 = file_sha256 if arguments.no_cache else DigestMemo(cache_dir(arguments)).sha256
+    fetched, bad = fetch(dict.fromkeys(requirements), downloads, sha256=sha256)
     failures += bad
     sources = []
     for item in fetched:
