@@ -105,6 +105,12 @@ def test_a_new_source_updates_only_the_pages_it_changes(
     assert parsed == ["mylib-engine-examples.markdown"]  # read to merge the new examples in
     assert extract(*common, *corpus, engine_only, "--no-cache") == 0
     assert "0 pages written, 2 unchanged" in capsys.readouterr().out
+    # A source alone that uses nothing: no page gets anything to merge in, none is read.
+    parsed.clear()
+    unused = make_sdist(extra / "unused-1.0.tar.gz", {"u.py": "import mylib\n"})
+    assert extract(*common, unused) == 0
+    assert "0 pages written, 2 unchanged" in capsys.readouterr().out
+    assert parsed == []
 
 
 def _same_project_twice(folder: Path) -> list[Path]:
@@ -140,6 +146,9 @@ def test_with_or_without_the_cache_the_store_is_the_same(
         [*callables(*CALLABLES), *corpus[:2]],
         [*callables(*CALLABLES), *corpus[1:2]],  # consumer0 not scanned: its examples stay
         [*callables(*CALLABLES), gone, *corpus[1:2]],  # scanned, no uses: its examples go
+        [*callables(*CALLABLES), *corpus[2:3]],
+        [*callables(*CALLABLES), *corpus[:2]],
+        [*callables(*CALLABLES), gone],  # nothing found, and a project of the pages scanned
     ]
     cached, plain = tmp_path / "cached", tmp_path / "plain"
     for number, arguments in enumerate(steps):

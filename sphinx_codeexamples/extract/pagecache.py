@@ -13,9 +13,11 @@ SHA-256 of the page's bytes, a :class:`PageFacts`: its callable, its sortorder,
 the projects of its examples, and a digest of the inputs it was made from. On a
 re-run the store's files are only read and hashed: a file whose bytes the cache
 knows needs no parsing to find its callable, and its page is left as it is, not
-read, merged nor rendered, when its inputs are the same again. A page edited by
-hand has other bytes, so it takes the normal path (its hand-written text is
-kept as always); so does every page when there is no cache.
+read, merged nor rendered, when its inputs are the same again, or when it gets
+nothing to merge in (no example found, none of its projects scanned, no library
+read: the update would only renumber its examples, already numbered). A page
+edited by hand has other bytes, so it takes the normal path (its hand-written
+text is kept as always); so does every page when there is no cache.
 """
 
 from __future__ import annotations

@@ -300,12 +300,8 @@ class _PageWriter:
         summary = CallableSummary.of(dotted, ranked, len(found))
         outcome.callables.append(summary)
         known = self.scan.library.get(dotted)
-        if (
-            stored is not None
-            and stored.facts.made_from
-            and stored.facts.made_from == inputs_digest(found, self.scanned & stored.facts.projects, known)
-        ):
-            path, changed = stored.path, False  # as written from these inputs: left as it is, unread
+        if stored is not None and _unchanged(stored.facts, found, self.scanned, known):
+            path, changed = stored.path, False  # left as it is, unread
         else:
             before = stored.load() if stored is not None else None
             page = _merged(before, found, self.scanned, known) if before is not None else None
@@ -328,6 +324,18 @@ class _PageWriter:
             outcome.without_uses.append(dotted)
         (outcome.written if changed else outcome.unchanged).append(path)
         summary.page, summary.page_status = path, "written" if changed else "unchanged"
+
+
+def _unchanged(
+    facts: PageFacts, found: Sequence[FoundExample], scanned: set[str], known: LibraryCallable | None
+) -> bool:
+    """True when updating the page that *facts* describe is known to give its bytes back: it was
+    written from these inputs, or (one of ours) it gets nothing to merge in."""
+    if not facts.made_from:
+        return False
+    if not found and known is None and not scanned & facts.projects:
+        return True  # none of its projects scanned, nothing found: every example stays as it is
+    return facts.made_from == inputs_digest(found, scanned & facts.projects, known)
 
 
 def _merged(
