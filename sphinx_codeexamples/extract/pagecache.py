@@ -4,9 +4,12 @@ Updating a page reads it, merges the examples found into it
 (:func:`.pages.update_page`) and renders it. The result depends only on the
 page's bytes and on the page's *inputs*: the examples found for its callable
 (code, links, blurbs, in rank order), which of the projects already on the page
-were scanned, and what a library says about the callable. Updating is
-idempotent: a page written from some inputs, updated again from the same inputs,
-comes out the same.
+were scanned, and what a library says about the callable. Updating is nearly
+always idempotent: a page written from some inputs, updated again from the same
+inputs, comes out the same. Not always (two releases of one project in one run,
+with different blurbs, give a page that the next update makes uniform), so it is
+checked when a page is written, and a page that would change again gets no
+inputs recorded.
 
 So after writing (or finding unchanged) a page, the cache records, under the
 SHA-256 of the page's bytes, a :class:`PageFacts`: its callable, its sortorder,
