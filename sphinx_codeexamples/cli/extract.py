@@ -12,6 +12,7 @@ from typing import Any
 from ..extract.cache import ResultCache
 from ..extract.executor import ExecutorError
 from ..extract.library import Library, LibraryCallable, read_library
+from ..extract.memory import tune_allocator
 from ..extract.metadata import ProjectMeta
 from ..extract.pipeline import Scan, scan, write_store
 from ..extract.pypi import FetchFailure
@@ -173,6 +174,7 @@ def _library_targets(
 
 
 def run(arguments: argparse.Namespace) -> int:
+    tune_allocator()  # before anything large is allocated and freed (see extract.memory)
     names = _callables(arguments.callables, library=bool(arguments.libraries))
     if isinstance(names, str):
         return _error(names)

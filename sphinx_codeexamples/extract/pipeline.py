@@ -26,7 +26,6 @@ from ..store.reader import parse_page_bytes, read_page_bytes
 from .cache import ResultCache, SourceOutcome
 from .executor import Executor, InlineExecutor
 from .library import LibraryCallable
-from .memory import release_memory
 from .metadata import ProjectMeta
 from .pagecache import PageCache, PageFacts, bytes_digest, inputs_digest
 from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
@@ -271,7 +270,6 @@ def write_store(
     writer = _PageWriter(scan, store, outcome.linkers, paths, max_examples, cache, taken, next_order)
     for name in sorted(scan.targets):
         writer.write(name, existing.get(name.dotted), outcome)
-        release_memory()  # what the page took
     return outcome
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .cache import ResultCache, SourceOutcome, archive_key, file_blake2b, file_key, file_sha256
 from .executor import Executor, TaskFuture
 from .finder import MANY_NAMES, module_name
-from .memory import release_memory
+from .memory import tune_allocator
 from .metadata import project_meta
 from .sources import Source, SourceError
 from .spill import pack
@@ -87,6 +87,7 @@ class Runner:
         self.on_read = on_read
         self._in_flight: deque[_Submitted] = deque()
         self._limit = max(2, IN_FLIGHT_PER_WORKER * executor.workers)
+        tune_allocator()  # before the first worker is forked: workers inherit it
 
     def run(self, sources: Iterable[Source]) -> Iterator[tuple[Source, SourceOutcome]]:
         """Each source with its outcome, in the order given."""
@@ -129,7 +130,6 @@ class Runner:
                 pending.outcome.blake2b = file_blake2b(source.location)
         self._read(pending)
         pending.done_reading = True
-        release_memory()  # what reading the archive took
         return pending
 
     def _read(self, pending: _Pending) -> None:
