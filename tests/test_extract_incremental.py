@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,8 @@ def test_with_or_without_the_cache_the_store_is_the_same(
         tmp_path / "consumer0-2.0.tar.gz",
         {"PKG-INFO": "Metadata-Version: 2.1\nName: consumer0\nVersion: 2.0\n", "c.py": "x = 1\n"},
     )
+    renamed = tmp_path / "renamed-1.1.tar.gz"  # consumer1's sdist under another name
+    renamed.write_bytes(corpus[1].read_bytes())
     steps: list[list[Any]] = [
         [*callables(*CALLABLES), *corpus[:2]],
         [*callables(*CALLABLES), *corpus[:2]],
@@ -149,16 +152,31 @@ def test_with_or_without_the_cache_the_store_is_the_same(
         [*callables(*CALLABLES), *corpus[2:3]],
         [*callables(*CALLABLES), *corpus[:2]],
         [*callables(*CALLABLES), gone],  # nothing found, and a project of the pages scanned
+        [*callables(*CALLABLES), *corpus[:2]],
+        [*callables(*CALLABLES), *corpus[:2], "--max-examples", "2"],  # the same hits, fewer kept
+        [*callables(*CALLABLES), *corpus[:2], "--max-examples", "2", "--no-tests"],
+        [*callables(*CALLABLES), *corpus[:2]],
+        [*callables(*CALLABLES), corpus[0], renamed],  # the same hits, other links
     ]
     cached, plain = tmp_path / "cached", tmp_path / "plain"
     for number, arguments in enumerate(steps):
         if number == 3:  # the same edit by hand on both sides
             add_intro(cached / CONNECT_PAGE, "Kept.")
             add_intro(plain / CONNECT_PAGE, "Kept.")
-        assert extract(*arguments, "-o", cached, "--cache-dir", tmp_path / "cache", "-q") == 0
-        assert extract(*arguments, "-o", plain, "--no-cache", "-q") == 0
+        assert extract(*arguments, "-o", cached, "--cache-dir", tmp_path / "cache", "--format", "json") == 0
+        with_cache = json.loads(capsys.readouterr().out)
+        assert extract(*arguments, "-o", plain, "--no-cache", "--format", "json") == 0
+        without = json.loads(capsys.readouterr().out)
         assert store_bytes(cached) == store_bytes(plain), f"step {number}"
-    capsys.readouterr()
+        assert _summary(with_cache, cached) == _summary(without, plain), f"step {number}"
+
+
+def _summary(data: dict[str, Any], store: Path) -> list[dict[str, Any]]:
+    """The callables of a JSON summary, with the pages named relative to *store*."""
+    return [
+        {**item, "page": os.path.relpath(item["page"], store) if item["page"] else ""}
+        for item in data["callables"]
+    ]
 
 
 def test_damaged_page_entries_are_misses(

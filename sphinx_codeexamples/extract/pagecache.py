@@ -2,9 +2,15 @@
 
 Updating a page reads it, merges the examples found into it
 (:func:`.pages.update_page`) and renders it. The result depends only on the
-page's bytes and on the page's *inputs*: the examples found for its callable
-(code, links, blurbs, in rank order), which of the projects already on the page
-were scanned, and what a library says about the callable. Updating is nearly
+page's bytes and on the page's *inputs*: the examples found for its callable,
+which of the projects already on the page were scanned, and what a library says
+about the callable. The examples found are themselves made, in a fixed way, from
+the callable's hits as the scan keeps them (:mod:`.spill`: one record per source,
+in order), from each source's project, blurb and linker (its ``repr`` holds
+everything its links are made from: the source, its metadata, its ref, the
+archive's digest), and from ``--exclude``, ``--no-tests`` and ``--max-examples``:
+that is what the digest of a page's inputs is made of, so a re-run need not
+read the hits back to compare. Updating is nearly
 always idempotent: a page written from some inputs, updated again from the same
 inputs, comes out the same. Not always (two releases of one project in one run,
 with different blurbs, give a page that the next update makes uniform), so it is
@@ -13,7 +19,8 @@ inputs recorded.
 
 So after writing (or finding unchanged) a page, the cache records, under the
 SHA-256 of the page's bytes, a :class:`PageFacts`: its callable, its sortorder,
-the projects of its examples, and a digest of the inputs it was made from. On a
+the projects of its examples, the digest of the inputs it was made from, and
+the callable's line of the summary. On a
 re-run the store's files are only read and hashed: a file whose bytes the cache
 knows needs no parsing to find its callable, and its page is left as it is, not
 read, merged nor rendered, when its inputs are the same again, or when it gets
@@ -31,22 +38,24 @@ import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import Hunk, Page
+from ..model import Page
 from .cache import ResultCache, key
 from .library import LibraryCallable
-from .pages import FoundExample, project_key
+from .pages import project_key
 
 
 @dataclass(frozen=True)
 class PageFacts:
     """What a page file holds, as far as choosing and updating pages needs: its callable (None
     for a file that is not a page of one), its sortorder, the projects (keys) of its examples,
-    and the digest of the inputs it is known to come out of unchanged ("" when none is known)."""
+    the digest of the inputs it is known to come out of unchanged ("" when none is known), and
+    what those inputs give the summary (uses, files, projects, examples)."""
 
     dotted: str | None
     sortorder: str = ""
     projects: frozenset[str] = frozenset()
     made_from: str = ""
+    summary: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, page: Page | None, made_from: str = "") -> PageFacts:
@@ -58,33 +67,24 @@ class PageFacts:
 
 
 def inputs_digest(
-    found: Sequence[FoundExample], scanned: Iterable[str], known: LibraryCallable | None
+    records: Sequence[tuple[str, str, str, str]],
+    options: str,
+    scanned: Iterable[str],
+    known: LibraryCallable | None,
 ) -> str:
     """A digest of everything a page's update depends on besides its bytes.
 
-    *scanned* holds the scanned projects among those already on the page: only
-    they are replaced (the others stay as they are). The values are pickled
-    without the memo, so that equal values always give the same bytes.
+    *records* has, for each record of the callable's hits in order, its source's
+    project, blurb and linker (``repr``) and the record's digest; *options* says
+    which examples are kept; *scanned* holds the scanned projects among those
+    already on the page: only they are replaced (the others stay as they are). The
+    values are pickled without the memo, so that equal values give equal bytes.
     """
-    examples = [
-        (
-            item.project,
-            item.path,
-            item.url,
-            item.blurb,
-            item.item_lines,
-            [
-                (part.start, part.lines, sorted(part.marked)) if isinstance(part, Hunk) else part.text
-                for part in item.code
-            ],
-        )
-        for item in found
-    ]
     described = (known.canonical, known.kind.value, known.public) if known is not None else None
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
-    pickler.dump((examples, sorted(scanned), described))
+    pickler.dump((list(records), options, sorted(scanned), described))
     return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
@@ -100,19 +100,23 @@ class PageCache:
 
     def get(self, digest: str) -> PageFacts | None:
         value = self._entries.get(key("page", digest))
-        if not (isinstance(value, tuple) and len(value) == 4):
+        if not (isinstance(value, tuple) and len(value) == 5):
             return None
-        dotted, sortorder, projects, made_from = value
+        dotted, sortorder, projects, made_from, summary = value
         if not (
             (dotted is None or isinstance(dotted, str))
             and isinstance(sortorder, str)
             and isinstance(projects, tuple)
             and all(isinstance(project, str) for project in projects)
             and isinstance(made_from, str)
+            and isinstance(summary, tuple)
+            and len(summary) in (0, 4)
+            and all(isinstance(number, int) for number in summary)
         ):
             return None
-        return PageFacts(dotted, sortorder, frozenset(projects), made_from)
+        return PageFacts(dotted, sortorder, frozenset(projects), made_from, summary)
 
     def put(self, digest: str, facts: PageFacts) -> None:
-        value = (facts.dotted, facts.sortorder, tuple(sorted(facts.projects)), facts.made_from)
+        projects = tuple(sorted(facts.projects))
+        value = (facts.dotted, facts.sortorder, projects, facts.made_from, facts.summary)
         self._entries.put(key("page", digest), value)

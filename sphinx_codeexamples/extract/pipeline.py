@@ -289,51 +289,94 @@ class _PageWriter:
 
     def __post_init__(self) -> None:
         self.scanned = {project_key(result.project) for result in self.scan.results}
+        self.options = repr((self.paths or PathFilter(), self.max_examples))
 
     def write(self, name: CallableName, stored: _Stored | None, outcome: Written) -> None:
         """Write the page of *name* (*stored*: its file in the store), and say so in *outcome*."""
         dotted = name.dotted
+        known = self.scan.library.get(dotted)
+        summary = self._unchanged(dotted, stored.facts, known) if stored is not None else None
+        if stored is not None and summary is not None:  # left as it is, unread
+            outcome.callables.append(summary)
+            if not summary.examples:
+                outcome.without_uses.append(dotted)
+            outcome.unchanged.append(stored.path)
+            summary.page, summary.page_status = stored.path, "unchanged"
+            return
         ranked = found_examples(self.scan, dotted, self.linkers, self.paths, self.blurbs)
         found = limit(ranked, self.max_examples)
         summary = CallableSummary.of(dotted, ranked, len(found))
         outcome.callables.append(summary)
-        known = self.scan.library.get(dotted)
-        if stored is not None and _unchanged(stored.facts, found, self.scanned, known):
-            path, changed = stored.path, False  # left as it is, unread
-        else:
-            before = stored.load() if stored is not None else None
-            page = _merged(before, found, self.scanned, known) if before is not None else None
-            if page is None:
-                if not found:
-                    outcome.without_uses.append(dotted)
-                    return
-                path = _new_path(self.store, name, self.taken)
-                aliases = known.aliases if known else ()
-                page = new_page(path, name, self.scan.kind(dotted), found, str(self.next_order), aliases)
-                self.next_order += SORTORDER_STEP
-            if not page.examples:
+        before = stored.load() if stored is not None else None
+        page = _merged(before, found, self.scanned, known) if before is not None else None
+        if page is None:
+            if not found:
                 outcome.without_uses.append(dotted)
                 return
-            text = render_page(page)
-            path, changed = page.path, _write(page.path, text)
-            if self.cache is not None:
-                _remember(self.cache, page, text, found, self.scanned, known)
+            path = _new_path(self.store, name, self.taken)
+            aliases = known.aliases if known else ()
+            page = new_page(path, name, self.scan.kind(dotted), found, str(self.next_order), aliases)
+            self.next_order += SORTORDER_STEP
+        if not page.examples:
+            outcome.without_uses.append(dotted)
+            return
+        text = render_page(page)
+        changed = _write(page.path, text)
+        if self.cache is not None:
+            self._remember(page, text, found, known, summary)
         if not found:
             outcome.without_uses.append(dotted)
-        (outcome.written if changed else outcome.unchanged).append(path)
-        summary.page, summary.page_status = path, "written" if changed else "unchanged"
+        (outcome.written if changed else outcome.unchanged).append(page.path)
+        summary.page, summary.page_status = page.path, "written" if changed else "unchanged"
 
+    def _unchanged(
+        self, dotted: str, facts: PageFacts, known: LibraryCallable | None
+    ) -> CallableSummary | None:
+        """The callable's summary when updating its page is known to give the page's bytes back
+        (it was written from these inputs, or, one of ours, it gets nothing to merge in); else None."""
+        if not facts.made_from:
+            return None
+        if not self.scan.hits.digests(dotted) and known is None and not self.scanned & facts.projects:
+            return CallableSummary(dotted, 0, 0, 0, 0)  # nothing found, none of its projects scanned
+        if len(facts.summary) == 4 and facts.made_from == self._inputs(dotted, facts.projects, known):
+            return CallableSummary(dotted, *facts.summary)
+        return None
 
-def _unchanged(
-    facts: PageFacts, found: Sequence[FoundExample], scanned: set[str], known: LibraryCallable | None
-) -> bool:
-    """True when updating the page that *facts* describe is known to give its bytes back: it was
-    written from these inputs, or (one of ours) it gets nothing to merge in."""
-    if not facts.made_from:
-        return False
-    if not found and known is None and not scanned & facts.projects:
-        return True  # none of its projects scanned, nothing found: every example stays as it is
-    return facts.made_from == inputs_digest(found, scanned & facts.projects, known)
+    def _inputs(self, dotted: str, projects: frozenset[str], known: LibraryCallable | None) -> str:
+        """The digest of the inputs of *dotted*'s page, whose examples are of *projects* (see
+        :mod:`.pagecache`); "" when an archive's links depend on more than its linker says."""
+        records = []
+        for index, digest in self.scan.hits.digests(dotted):
+            result, linker = self.scan.results[index], self.linkers[index]
+            if result.source.kind != "directory" and not linker.known_digest:
+                return ""  # its links would be made from the archive as it is read then
+            if index not in self.blurbs:
+                self.blurbs[index] = result.blurb(linker)
+            records.append((result.project, self.blurbs[index], repr(linker), digest))
+        return inputs_digest(records, self.options, self.scanned & projects, known)
+
+    def _remember(
+        self,
+        page: Page,
+        text: str,
+        found: Sequence[FoundExample],
+        known: LibraryCallable | None,
+        summary: CallableSummary,
+    ) -> None:
+        """Record the facts of the page just written, with the inputs it comes out of unchanged.
+
+        Updating is meant to be idempotent, but it is checked here (merging the same
+        inputs again, without reading the file back) rather than assumed: when the
+        check fails, no inputs are recorded and the next run takes the normal path.
+        """
+        assert self.cache is not None
+        facts = PageFacts.of(page)
+        if render_page(_merged(page, found, self.scanned, known)) == text:
+            numbers = (summary.uses, summary.files, summary.projects, summary.examples)
+            facts = replace(
+                facts, made_from=self._inputs(page.dotted, facts.projects, known), summary=numbers
+            )
+        self.cache.put(bytes_digest(text.encode("utf-8")), facts)
 
 
 def _merged(
@@ -342,27 +385,6 @@ def _merged(
     """*page* with the *found* examples merged in, and what the library says about its callable."""
     page = update_page(page, found, scanned)
     return refresh_names(page, known.kind, known.spellings) if known is not None else page
-
-
-def _remember(
-    cache: PageCache,
-    page: Page,
-    text: str,
-    found: Sequence[FoundExample],
-    scanned: set[str],
-    known: LibraryCallable | None,
-) -> None:
-    """Record the facts of the page just written, with the inputs it comes out of unchanged.
-
-    Updating is meant to be idempotent, but it is checked here (merging the same
-    inputs again, without reading the file back) rather than assumed: when the
-    check fails, no inputs are recorded and the next run takes the normal path.
-    """
-    facts = PageFacts.of(page)
-    inputs = inputs_digest(found, scanned & facts.projects, known)
-    if render_page(_merged(page, found, scanned, known)) == text:
-        facts = replace(facts, made_from=inputs)
-    cache.put(bytes_digest(text.encode("utf-8")), facts)
 
 
 @dataclass

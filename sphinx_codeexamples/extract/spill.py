@@ -13,6 +13,7 @@ the cache's restricted unpickler.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,19 +40,26 @@ class HitSpill:
         # open for the life of the object, closed by close()
         self._file = tempfile.TemporaryFile(prefix=".extract-hits-", dir=directory)  # noqa: SIM115
         self._size = 0
-        self._index: dict[str, list[tuple[int, int, int]]] = {}  # callable -> (source, offset, length)
+        # callable -> (source, offset, length, SHA-256 of the record)
+        self._index: dict[str, list[tuple[int, int, int, str]]] = {}
 
     def add(self, source: int, hits: Mapping[str, bytes]) -> None:
         """Write the *hits* of one source, by callable, as :func:`pack` gives them."""
         for target, data in hits.items():
             self._file.seek(self._size)
             self._file.write(data)
-            self._index.setdefault(target, []).append((source, self._size, len(data)))
+            record = (source, self._size, len(data), hashlib.sha256(data).hexdigest())
+            self._index.setdefault(target, []).append(record)
             self._size += len(data)
+
+    def digests(self, target: str) -> list[tuple[int, str]]:
+        """The sources of *target*'s hits, in order, each with the SHA-256 of its record: equal
+        digests, equal hits (without reading them back)."""
+        return [(source, digest) for source, _, _, digest in self._index.get(target, ())]
 
     def of(self, target: str) -> Iterator[tuple[int, list[FileHit]]]:
         """The hits of *target*, source by source, in the order they were added."""
-        for source, offset, length in self._index.get(target, ()):
+        for source, offset, length, _ in self._index.get(target, ()):
             self._file.seek(offset)
             records = loads(self._file.read(length))
             yield source, [FileHit(path, code, item_lines) for path, code, item_lines in records]
