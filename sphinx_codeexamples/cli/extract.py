@@ -219,9 +219,13 @@ def run(arguments: argparse.Namespace) -> int:
         executor = scale.executor(arguments)
     except ExecutorError as error:
         return _error(str(error))
+    try:  # made now: the hits found wait there, in a temporary file, until the pages are written
+        os.makedirs(arguments.output, exist_ok=True)
+    except OSError as error:
+        executor.close()
+        return _error(f"{arguments.output}: cannot make the output directory: {error.strerror}")
     cache = scale.result_cache(arguments)
     progress = make_progress(sys.stderr, len(sources), arguments.quiet)
-    os.makedirs(arguments.output, exist_ok=True)  # the hits wait there, in a temporary file
     try:
         found = scan(
             names,
