@@ -95,6 +95,7 @@ def extract(
     found = scan(names, [Source.open(location)], prefilter=prefilter, library=library or ())
     with tempfile.TemporaryDirectory() as store:
         write_store(found, store)
+    found.close()
     return found.counts.parsed
 
 

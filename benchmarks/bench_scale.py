@@ -1,12 +1,19 @@
 """Benchmark ``extract`` at scale: --jobs, the result cache, peak memory, and the Dask path.
 
 Every measurement runs the real command, ``python -m sphinx_codeexamples
-extract``, in a fresh subprocess; wall time, CPU time (user + system of the
-command and its workers) and peak RSS come from ``os.wait4``. Runs alternate
-(A B, then B A, ...) over ``--rounds`` rounds and each ratio is taken between
-medians of the same invocation, so a busy machine hits both sides alike. The
-load average is printed before and after: on a shared machine, read the ratios,
-not the seconds.
+extract``, in a fresh subprocess; wall time and CPU time (user + system of the
+command and its workers) come from ``os.wait4``. Runs alternate (A B, then B A,
+...) over ``--rounds`` rounds and each ratio is taken between medians of the same
+invocation, so a busy machine hits both sides alike. The load average is printed before and after each
+measurement: on a shared machine, read the ratios, not the seconds.
+
+The package is byte-compiled first, as an installed one is (with
+``PYTHONDONTWRITEBYTECODE`` set, every run would compile its modules again).
+The packages are fetched once (``fetch``); every measured run then works
+offline, with pip told there is no index (``PIP_NO_INDEX=1``): pinned releases
+already in the download cache are never fetched again, and a run that still
+called pip would fail with a ``not fetched`` line, which stops the benchmark.
+So "cold" means an empty result cache and no store, not downloading.
 
 Measurements (``python benchmarks/bench_scale.py WHAT ...``):
 
@@ -20,13 +27,23 @@ Measurements (``python benchmarks/bench_scale.py WHAT ...``):
     --pypi`` into ``CACHE_DIR/downloads``; the other measurements do it first
     when needed, and then run offline (pinned files already downloaded).
 ``cache``
-    over the packages, 20 click callables: a cold run (empty result cache) and
-    a warm re-run (target: warm <= 5% of cold); then, the cache warmed with all
-    packages but the last, a run that adds it, against a cold run of that
-    package alone (target: about 1x).
+    over the packages, 20 click callables: a cold run (empty result cache, no
+    store) and a warm re-run (target: warm <= 5% of cold). Then adding a
+    package: from a store and a cache made by a run over all the packages but
+    the last, a run over all of them ("added") against a run over the last one
+    alone ("alone": its results not cached), each on its own copy of that store
+    and cache, so that both update the same pages (target: about 1x).
 ``memory``
-    peak RSS of a run over the first 10 and over all the packages, no cache,
-    ``--jobs 1`` and ``--jobs 2`` (target: within 1.2x).
+    peak memory of a run over the first 10 and over all the packages, no cache,
+    ``--jobs 1`` and ``--jobs 2`` (target: within 1.2x): the peak RSS of the
+    largest process, and the peak of the sum over the command and its workers of
+    their RSS and of their PSS (shared pages split between the processes that
+    share them: the honest total), sampled every 10 ms from ``/proc`` (Linux).
+    The largest process is measured exactly, as the ``ru_maxrss`` of the children
+    of a small launcher process: a child's ``ru_maxrss`` counts the memory of the
+    process it was forked from, so measured straight from this script it would
+    count this script's own size. Then the package whose largest file costs most
+    to parse, alone, to tell what one file costs from what grows with the count.
 ``dask``
     the packages on a ``distributed.LocalCluster`` (2 worker processes) through
     ``--dask``, against ``--jobs 2``; the stores must be byte-identical.
@@ -37,12 +54,14 @@ Measurements (``python benchmarks/bench_scale.py WHAT ...``):
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,30 +149,120 @@ PACKAGES = (
     "sphinx-autobuild==2025.8.25",  # sdist 14 kB
     "pip-audit==2.10.1",  # sdist 53 kB
 )
+# The package with the largest Python file of all (parsing it costs most), for the memory measurement.
+LARGEST_PARSE = "sqlite-utils==4.2.1"
+LARGEST_FILE = "sqlite_utils/db.py, 226 kB"
 
 
 @dataclass
 class Run:
     wall: float
     cpu: float
-    peak_kib: int
     out: str
+    peak_kib: int = 0  # the largest process (measured with memory=True)
+    tree_rss_kib: int = 0  # sampled: the command and its workers together
+    tree_pss_kib: int = 0
 
 
-def extract(arguments: Sequence[str]) -> Run:
-    """Run the command; its wall and CPU seconds, peak RSS and stdout."""
+# Runs a command and writes the largest ru_maxrss of its children (the command, its workers) to stderr.
+LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:], stderr=subprocess.DEVNULL)\n"
+    "sys.stderr.write(f'{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
+
+
+def extract(arguments: Sequence[str], offline: bool = True, memory: bool = False) -> Run:
+    """Run the command; its wall and CPU seconds and stdout.
+
+    *offline*: pip may not reach an index (a run that calls pip fails). *memory*:
+    measure the memory instead of the time (see the module's docstring), through a
+    launcher, whose own start would add to the times.
+    """
     command = [sys.executable, "-m", "sphinx_codeexamples", "extract", *arguments]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    if offline:
+        env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS="", PIP_CONFIG_FILE=os.devnull)
+    launched = [sys.executable, "-c", LAUNCHER, *command] if memory else command
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(
+        launched,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if memory else subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    sampler = TreeSampler(process.pid, skip_root=True) if memory else None
     assert process.stdout is not None
     out = process.stdout.read()
+    err = process.stderr.read() if process.stderr is not None else ""
+    if sampler is not None:
+        sampler.stop()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out)
+    if offline and "\nnot fetched: " in "\n" + out:
+        raise SystemExit(f"a run called pip: {' '.join(command)}\n{out}")
+    run = Run(wall, usage.ru_utime + usage.ru_stime, out)
+    if sampler is not None:
+        run.peak_kib = int(err.split()[-1])
+        run.tree_rss_kib, run.tree_pss_kib = sampler.rss_kib, sampler.pss_kib
+    return run
+
+
+class TreeSampler:
+    """The peak of the summed RSS and PSS of a process and its descendants, sampled from ``/proc``."""
+
+    def __init__(self, pid: int, interval: float = 0.01, skip_root: bool = False) -> None:
+        self.pid, self.interval, self.skip_root = pid, interval, skip_root
+        self.rss_kib = self.pss_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = pss = 0
+            for pid in self._tree()[1 if self.skip_root else 0 :]:
+                values = _rollup(pid)
+                rss += values.get("Rss", 0)
+                pss += values.get("Pss", 0)
+            self.rss_kib, self.pss_kib = max(self.rss_kib, rss), max(self.pss_kib, pss)
+            self._stop.wait(self.interval)
+
+    def _tree(self) -> list[int]:
+        pids = [self.pid]
+        for pid in pids:  # grows while it is walked
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as stream:
+                        pids += [int(child) for child in stream.read().split()]
+            except OSError:  # gone meanwhile
+                continue
+        return pids
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """``/proc/PID/smaps_rollup`` in KiB (empty when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            lines = stream.read().splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines[1:]:
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[0].isdigit():
+            values[name] = int(parts[0])
+    return values
 
 
 def callables(names: Sequence[str]) -> list[str]:
@@ -176,9 +285,8 @@ def median(values: list[float]) -> float:
 def show(label: str, runs: list[Run]) -> None:
     walls = ", ".join(f"{run.wall:.2f}" for run in runs)
     print(
-        f"  {label:34} wall median {median([r.wall for r in runs]):7.2f} s (runs {walls}); "
-        f"CPU median {median([r.cpu for r in runs]):7.2f} s; "
-        f"peak RSS {max(r.peak_kib for r in runs) / 1024:.0f} MiB"
+        f"  {label:36} wall median {median([r.wall for r in runs]):7.2f} s (runs {walls}); "
+        f"CPU median {median([r.cpu for r in runs]):7.2f} s"
     )
 
 
@@ -187,10 +295,10 @@ def requirements(packages: Sequence[str]) -> list[str]:
 
 
 def fetch(cache_dir: str) -> None:
-    """Fetch the packages (pip, 4 at a time) into CACHE_DIR/downloads."""
+    """Fetch the packages (pip, 4 at a time) into CACHE_DIR/downloads, unless they are there."""
     with tempfile.TemporaryDirectory() as store:
         arguments = [*callables(["click.echo"]), *requirements(PACKAGES), "-o", store, "-q"]
-        run = extract([*arguments, "--cache-dir", cache_dir, "--no-cache", "--jobs", "1"])
+        run = extract([*arguments, "--cache-dir", cache_dir, "--no-cache", "--jobs", "1"], offline=False)
     missing = [line for line in run.out.splitlines() if line.startswith("not fetched")]
     print(f"fetch: {len(PACKAGES) - len(missing)} of {len(PACKAGES)} packages in {cache_dir}/downloads")
     for line in missing:
@@ -250,43 +358,38 @@ def bench_cache(cache_dir: str, rounds: int) -> None:
             folder = fresh_cache(work, cache_dir, "all")
             cold.append(extract([*names, *requirements(PACKAGES), "-o", store, "-q", "--cache-dir", folder]))
             warm.append(extract([*names, *requirements(PACKAGES), "-o", store, "-q", "--cache-dir", folder]))
-            folder = fresh_cache(work, cache_dir, "add")
-            extract([*names, *requirements(PACKAGES[:-1]), "-o", store, "-q", "--cache-dir", folder])
-            pair = [
-                ("added", [*names, *requirements(PACKAGES), "-o", store, "-q", "--cache-dir", folder]),
-                (
-                    "alone",
-                    [
-                        *names,
-                        *requirements(PACKAGES[-1:]),
-                        "-o",
-                        store,
-                        "-q",
-                        "--cache-dir",
-                        fresh_cache(work, cache_dir, "alone"),
-                    ],
-                ),
-            ]
-            for label, arguments in pair if number % 2 == 0 else reversed(pair):
-                (added if label == "added" else alone).append(extract(arguments))
             shutil.rmtree(store)
-    show("cold (empty result cache)", cold)
+            # the store and cache of a run over all the packages but the last, copied for each side
+            before, before_store = fresh_cache(work, cache_dir, "before"), os.path.join(work, "before-store")
+            shutil.rmtree(before_store, ignore_errors=True)
+            extract([*names, *requirements(PACKAGES[:-1]), "-o", before_store, "-q", "--cache-dir", before])
+            pair = [("added", PACKAGES), ("alone", PACKAGES[-1:])]
+            for label, packages in pair if number % 2 == 0 else reversed(pair):
+                folder, side_store = os.path.join(work, label), os.path.join(work, f"{label}-store")
+                for path in (folder, side_store):
+                    shutil.rmtree(path, ignore_errors=True)
+                shutil.copytree(before, folder, symlinks=True)
+                shutil.copytree(before_store, side_store)
+                arguments = [*names, *requirements(packages), "-o", side_store, "-q", "--cache-dir", folder]
+                (added if label == "added" else alone).append(extract(arguments))
+    show("cold (empty result cache, no store)", cold)
     show("warm re-run", warm)
-    show(f"warm + 1 new ({PACKAGES[-1]})", added)
-    show(f"{PACKAGES[-1]} alone, cold", alone)
-    print(f"  {warm[-1].out.splitlines()[-1]}")
-    print(f"  {added[-1].out.splitlines()[-1]}")
+    show(f"49 + 1 new ({PACKAGES[-1]})", added)
+    show(f"{PACKAGES[-1]} alone", alone)
+    for run in (warm[-1], added[-1], alone[-1]):
+        print(f"  {run.out.splitlines()[0].partition('; ')[2]}; {run.out.splitlines()[-1]}")
     ratio = median([r.wall for r in warm]) / median([r.wall for r in cold])
+    cpu = median([r.cpu for r in warm]) / median([r.cpu for r in cold])
     add = median([r.wall for r in added]) / median([r.wall for r in alone])
     print(
-        f"  warm / cold: {ratio:.1%} (target <= 5%); "
+        f"  warm / cold: {ratio:.1%} of the wall time (target <= 5%), {cpu:.1%} of the CPU time; "
         f"adding one / that one alone: {add:.2f}x (target about 1x)"
     )
     print(f"  {load()}")
 
 
 def bench_memory(cache_dir: str, rounds: int) -> None:
-    print(f"memory: peak RSS at 10 and {len(PACKAGES)} packages, no cache; {load()}")
+    print(f"memory: peak at 10 and {len(PACKAGES)} packages, no cache; {load()}")
     names = callables(CLICK_CALLABLES)
     with tempfile.TemporaryDirectory() as work:
         folder = fresh_cache(work, cache_dir, "mem")
@@ -296,14 +399,28 @@ def bench_memory(cache_dir: str, rounds: int) -> None:
                 for count in (10, len(PACKAGES)) if number % 2 == 0 else (len(PACKAGES), 10):
                     store = os.path.join(work, f"store-{jobs}-{count}-{number}")
                     arguments = [*names, *requirements(PACKAGES[:count]), "-o", store, "-q", "--no-cache"]
-                    peaks[count].append(extract([*arguments, "--cache-dir", folder, "--jobs", jobs]))
-            small = median([r.peak_kib for r in peaks[10]])
-            large = median([r.peak_kib for r in peaks[len(PACKAGES)]])
-            print(
-                f"  --jobs {jobs}: 10 packages {small / 1024:.1f} MiB, {len(PACKAGES)} packages "
-                f"{large / 1024:.1f} MiB (medians of the largest process): {large / small:.2f}x "
-                "(target <= 1.2x)"
-            )
+                    arguments += ["--cache-dir", folder, "--jobs", jobs]
+                    peaks[count].append(extract(arguments, memory=True))
+            print(f"  --jobs {jobs} (medians of {rounds} runs):")
+            for label, field in (
+                ("largest process, RSS", "peak_kib"),
+                ("all processes, RSS", "tree_rss_kib"),
+                ("all processes, PSS", "tree_pss_kib"),
+            ):
+                small = median([getattr(r, field) for r in peaks[10]])
+                large = median([getattr(r, field) for r in peaks[len(PACKAGES)]])
+                print(
+                    f"    {label:22} 10 packages {small / 1024:5.1f} MiB, {len(PACKAGES)} packages "
+                    f"{large / 1024:5.1f} MiB: {large / small:.2f}x (target <= 1.2x)"
+                )
+        store = os.path.join(work, "store-largest")
+        arguments = [*names, *requirements([LARGEST_PARSE]), "-o", store, "-q", "--no-cache"]
+        run = extract([*arguments, "--cache-dir", folder, "--jobs", "1"], memory=True)
+        print(
+            f"  {LARGEST_PARSE} alone (the largest file of all, {LARGEST_FILE}), --jobs 1: largest "
+            f"process {run.peak_kib / 1024:.1f} MiB, all processes PSS {run.tree_pss_kib / 1024:.1f} MiB"
+        )
+    print(f"  {load()}")
 
 
 def bench_dask(cache_dir: str) -> None:
@@ -338,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.what in ("jobs", "all") and not arguments.sdist:
         parser.error("give the Django sdist")
+    compileall.compile_dir(str(ROOT / "sphinx_codeexamples"), quiet=1)  # as an installed package is
     print(f"{os.cpu_count()} cores; {load()}")
     if arguments.what in ("jobs", "all"):
         bench_jobs(arguments.sdist, arguments.rounds)

@@ -374,6 +374,8 @@ def test_missing_source_and_bad_output_exit_2(tmp_path: Path, capsys: pytest.Cap
     (tmp_path / "file").write_text("x")
     assert run_extract("--callable", "a.b", str(tmp_path), "-o", str(tmp_path / "file")) == 2
     assert "is not a directory" in capsys.readouterr().err
+    assert run_extract("--callable", "a.b", str(tmp_path), "-o", str(tmp_path / "file" / "s")) == 2
+    assert "file/s: cannot make the output directory: Not a directory" in capsys.readouterr().err
     with pytest.raises(SystemExit) as raised:
         run_extract("--callable", "a.b", str(tmp_path))
     assert raised.value.code == 2

@@ -128,7 +128,11 @@ def test_batches_from_many_sources_keep_their_order_in_a_pool(corpus: list[Path]
     finally:
         pool.close()
     inline = scan(names, sources, executor=InlineExecutor())
-    assert [result.hits for result in parallel.results] == [result.hits for result in inline.results]
+    assert parallel.results == inline.results
+    for name in CALLABLES:
+        assert list(parallel.hits.of(name)) == list(inline.hits.of(name))
+    parallel.close()
+    inline.close()
     assert parallel.warnings == inline.warnings and parallel.counts == inline.counts
 
 
@@ -431,6 +435,8 @@ def test_dask_cluster_gives_the_same_store(tmp_path: Path, corpus: list[Path]) -
     local = scan(names, sources)
     write_store(on_dask, str(tmp_path / "dask"))
     write_store(local, str(tmp_path / "local"))
+    on_dask.close()
+    local.close()
     assert store_bytes(tmp_path / "dask") == store_bytes(tmp_path / "local")
     assert on_dask.counts == local.counts
 

@@ -9,10 +9,13 @@ import sys
 from concurrent.futures import BrokenExecutor
 from typing import Any
 
+from ..extract.cache import ResultCache
 from ..extract.executor import ExecutorError
 from ..extract.library import Library, LibraryCallable, read_library
+from ..extract.memory import tune_allocator
 from ..extract.metadata import ProjectMeta
-from ..extract.pipeline import scan, write_store
+from ..extract.pipeline import Scan, scan, write_store
+from ..extract.pypi import FetchFailure
 from ..extract.rank import PathFilter
 from ..extract.refs import RefError, RefOptions
 from ..extract.sources import Source, SourceError
@@ -171,6 +174,7 @@ def _library_targets(
 
 
 def run(arguments: argparse.Namespace) -> int:
+    tune_allocator()  # before anything large is allocated and freed (see extract.memory)
     names = _callables(arguments.callables, library=bool(arguments.libraries))
     if isinstance(names, str):
         return _error(names)
@@ -215,6 +219,11 @@ def run(arguments: argparse.Namespace) -> int:
         executor = scale.executor(arguments)
     except ExecutorError as error:
         return _error(str(error))
+    try:  # made now: the hits found wait there, in a temporary file, until the pages are written
+        os.makedirs(arguments.output, exist_ok=True)
+    except OSError as error:
+        executor.close()
+        return _error(f"{arguments.output}: cannot make the output directory: {error.strerror}")
     cache = scale.result_cache(arguments)
     progress = make_progress(sys.stderr, len(sources), arguments.quiet)
     try:
@@ -226,6 +235,7 @@ def run(arguments: argparse.Namespace) -> int:
             library=known,
             executor=executor,
             cache=cache,
+            spill_dir=arguments.output,
         )
     except BrokenExecutor as error:  # a worker killed (out of memory, say)
         print(f"{PROG}: error: a worker stopped: {error}", file=sys.stderr)
@@ -240,9 +250,24 @@ def run(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+    try:
+        return _write(arguments, found, refs, not_fetched, cache)
+    finally:
+        found.close()
+
+
+def _write(
+    arguments: argparse.Namespace,
+    found: Scan,
+    refs: RefOptions,
+    not_fetched: list[FetchFailure],
+    cache: ResultCache | None,
+) -> int:
+    """Write the store, then the summary."""
     paths = PathFilter(tuple(arguments.excludes), arguments.no_tests)
-    written = write_store(found, arguments.output, refs, arguments.max_examples, paths)
-    links = [refs.linker(result.source, result.meta) for result in found.results]
+    pages = scale.page_cache(arguments)
+    written = write_store(found, arguments.output, refs, arguments.max_examples, paths, pages)
+    links = written.linkers
     if arguments.format == "json":
         print(
             as_json(

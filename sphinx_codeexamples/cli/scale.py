@@ -7,8 +7,9 @@ import dataclasses
 import os
 from typing import Any
 
-from ..extract.cache import ResultCache, default_cache_dir
+from ..extract.cache import DigestMemo, ResultCache, default_cache_dir, file_sha256
 from ..extract.executor import Executor, make_executor
+from ..extract.pagecache import PageCache
 from ..extract.pypi import FetchFailure, fetch, read_requirements
 from ..extract.sources import Source, SourceError
 
@@ -47,10 +48,14 @@ def add_arguments(parser: Any) -> None:
     group.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="where downloads and results are cached (default: sphinx-codeexamples in the user's cache "
-        "folder, $XDG_CACHE_HOME or ~/.cache on Linux)",
+        help="where downloads, results and what is known of the pages written are cached (default: "
+        "sphinx-codeexamples in the user's cache folder, $XDG_CACHE_HOME or ~/.cache on Linux)",
     )
-    group.add_argument("--no-cache", action="store_true", help="neither read nor write cached results")
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write cached results, pages and digests (downloads are still reused)",
+    )
 
 
 def check(arguments: argparse.Namespace) -> str | None:
@@ -72,6 +77,10 @@ def result_cache(arguments: argparse.Namespace) -> ResultCache | None:
     return None if arguments.no_cache else ResultCache(cache_dir(arguments))
 
 
+def page_cache(arguments: argparse.Namespace) -> PageCache | None:
+    return None if arguments.no_cache else PageCache(cache_dir(arguments))
+
+
 def executor(arguments: argparse.Namespace) -> Executor:
     """Raises :class:`.executor.ExecutorError` when it cannot be started."""
     return make_executor(arguments.jobs, arguments.dask)
@@ -91,7 +100,9 @@ def fetched_sources(arguments: argparse.Namespace) -> tuple[list[Source], list[F
         failures += bad
     if not requirements:
         return [], failures
-    fetched, bad = fetch(dict.fromkeys(requirements), os.path.join(cache_dir(arguments), "downloads"))
+    downloads = os.path.join(cache_dir(arguments), "downloads")
+    sha256 = file_sha256 if arguments.no_cache else DigestMemo(cache_dir(arguments)).sha256
+    fetched, bad = fetch(dict.fromkeys(requirements), downloads, sha256=sha256)
     failures += bad
     sources = []
     for item in fetched:

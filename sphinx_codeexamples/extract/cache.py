@@ -11,10 +11,14 @@ Two kinds of entries, each a file named by its key under ``CACHE_DIR/results``:
   by the tool's digest, the archive's SHA-256, the whole target set and the
   options. A warm re-run only hashes each archive and reads one entry.
 
+The same mechanism keeps, under ``CACHE_DIR/pages``, what
+:mod:`.pagecache` knows about the pages it wrote (keyed by their bytes), so that
+a re-run need not read them back.
+
 The tool's digest is the hash of the package version and of the source of the
-modules that may decide a result (``model.py`` and every module of
-``extract``), so a new version (or an edited checkout) never reads stale
-entries. Entries are pickles read back with an unpickler that
+modules that may decide a result or a page (``model.py`` and every module of
+``extract`` and ``store``), so a new version (or an edited checkout) never reads
+stale entries. Entries are pickles read back with an unpickler that
 only builds the few classes they are made of; an entry that cannot be read is a
 miss. Writes are atomic (a temporary file renamed into place), so concurrent
 runs sharing a cache do no harm.
@@ -29,10 +33,10 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -42,10 +46,13 @@ from .tasks import FileOutcome
 
 @dataclass
 class SourceOutcome:
-    """What one source gave, ready to merge: file outcomes (in the source's order) and its notes."""
+    """What one source gave, ready to merge: file outcomes (in the source's order), the code of
+    their uses pickled by callable (see :func:`.spill.pack`), and its notes."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    hits: dict[str, bytes] = field(default_factory=dict)
     scanned: int = 0
+    blake2b: str = ""  # the archive's BLAKE2b-256 digest, when it was hashed for the cache
     metadata: dict[str, bytes] = field(default_factory=dict)  # while reading; then *meta*
     meta: ProjectMeta = field(default_factory=ProjectMeta)
     licenses: list[str] = field(default_factory=list)
@@ -55,13 +62,19 @@ class SourceOutcome:
 
 @cache
 def tool_digest() -> str:
-    """A hash of this version and of the code that computes results (``model.py``, ``extract/*.py``)."""
+    """A hash of this version and of the code that computes results and pages (``model.py``,
+    ``extract/*.py``, ``store/*.py``)."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in [package / "model.py", *sorted(Path(__file__).resolve().parent.glob("*.py"))]:
-        digest.update(path.name.encode())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    names = ["model.py"]
+    for folder in ("extract", "store"):
         with contextlib.suppress(OSError):  # no sources beside the code (a zipped install)
-            digest.update(path.read_bytes())
+            names += sorted(f"{folder}/{name}" for name in os.listdir(os.path.join(package, folder)))
+    for name in names:
+        if name.endswith(".py"):
+            digest.update(name.encode())
+            with contextlib.suppress(OSError), open(os.path.join(package, name), "rb") as stream:
+                digest.update(stream.read())
     return digest.hexdigest()
 
 
@@ -95,18 +108,65 @@ def archive_key(sha256: str, targets: Iterable[str], context: int, prefilter: bo
 
 
 def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
+    return _file_digest(path, hashlib.sha256())
+
+
+def file_blake2b(path: str) -> str:
+    """The BLAKE2b-256 of a file: PyPI files its archives by it."""
+    return _file_digest(path, hashlib.blake2b(digest_size=32))
+
+
+def _file_digest(path: str, digest: Any) -> str:
     with open(path, "rb") as stream:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
-    return digest.hexdigest()
+    return str(digest.hexdigest())
+
+
+class DigestMemo:
+    """The SHA-256 of files, remembered in *directory*/digests by path, size, times and inode.
+
+    A re-run over the same downloads need not hash them again. A file is
+    remembered only once it has not changed for ``STEADY_NS``: any later change of
+    its bytes gives it a later change time (``st_ctime``, which only the system
+    clock sets), so an entry cannot stand for other bytes, unless the clock is set
+    back. Entries are read like results (a damaged one is a miss).
+    """
+
+    STEADY_NS = 2_000_000_000
+
+    def __init__(self, directory: str) -> None:
+        self._entries = ResultCache(directory, "digests")
+
+    def sha256(self, path: str) -> str:
+        stamp = _stamp(path)
+        name = key("sha256", stamp)
+        known = self._entries.get(name)
+        if isinstance(known, str):
+            return known
+        digest = file_sha256(path)
+        if time.time_ns() - stamp[3] > self.STEADY_NS and _stamp(path) == stamp:
+            self._entries.put(name, digest)
+        return digest
+
+
+def _stamp(path: str) -> tuple[str, int, int, int, int, int]:
+    status = os.stat(path)
+    return (
+        os.path.realpath(path),
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+        status.st_dev,
+    )
 
 
 class ResultCache:
-    """Entries under *directory*/results, two hex digits of the key as a sub-folder."""
+    """Entries under *directory*/*folder*, two hex digits of the key as a sub-folder."""
 
-    def __init__(self, directory: str) -> None:
-        self.directory = os.path.join(directory, "results")
+    def __init__(self, directory: str, folder: str = "results") -> None:
+        self.directory = os.path.join(directory, folder)
         self.hits = 0
         self.misses = 0
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Protocol, TypeVar
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -52,17 +55,23 @@ class InlineExecutor:
 
 
 class ProcessExecutor:
-    """A pool of *workers* local processes (``--jobs N``)."""
+    """A pool of *workers* local processes (``--jobs N``), started by the first task: a run whose
+    results all come from the cache starts none (nor imports ``multiprocessing``)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers)
+        self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, function: Callable[[A], R], argument: A) -> TaskFuture[R]:
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
         return self._pool.submit(function, argument)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:

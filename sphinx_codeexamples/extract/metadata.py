@@ -7,20 +7,15 @@ Read from ``PKG-INFO`` (sdists) or ``*.dist-info/METADATA`` (wheels), else from
 
 from __future__ import annotations
 
-import configparser
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from email.parser import BytesParser
-from email.policy import compat32
 from typing import Any
 
 from .gitinfo import normalize_repository
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: pyproject.toml is not read
-    tomllib = None  # type: ignore[assignment]
+# The parsers (email, tomllib, configparser) are imported when first needed: a run whose
+# results all come from the cache parses no metadata, and starts faster without them.
 
 _REPOSITORY_LABELS = frozenset({"source", "sourcecode", "repository", "code", "github", "gitlab", "git"})
 _DOCS_LABELS = frozenset({"documentation", "docs", "doc"})
@@ -103,6 +98,9 @@ def _license(expression: str, text: str, classifiers: Iterable[str]) -> str:
 
 def from_core_metadata(data: bytes) -> ProjectMeta:
     """Metadata from a ``PKG-INFO`` or ``METADATA`` file (the core metadata format)."""
+    from email.parser import BytesParser
+    from email.policy import compat32
+
     message = BytesParser(policy=compat32).parsebytes(data, headersonly=True)
 
     def get(key: str) -> str:
@@ -125,7 +123,9 @@ def from_core_metadata(data: bytes) -> ProjectMeta:
 
 def from_pyproject(data: bytes) -> ProjectMeta:
     """Metadata from ``pyproject.toml``'s ``[project]`` table (static values only)."""
-    if tomllib is None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: pyproject.toml is not read
         return ProjectMeta()
     try:
         project = tomllib.loads(data.decode("utf-8")).get("project", {})
@@ -150,6 +150,8 @@ def from_pyproject(data: bytes) -> ProjectMeta:
 
 def from_setup_cfg(data: bytes) -> ProjectMeta:
     """Metadata from ``setup.cfg``'s ``[metadata]`` section (values with ``attr:``/``file:`` are skipped)."""
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(data.decode("utf-8"))

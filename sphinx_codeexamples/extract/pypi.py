@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -100,45 +100,58 @@ def fetch(
     download_dir: str,
     pip: Sequence[str] | None = None,
     parallel: int = PARALLEL_FETCHES,
+    sha256: Callable[[str], str] = file_sha256,
 ) -> tuple[list[Fetched], list[FetchFailure]]:
     """Fetch each requirement into *download_dir*, up to *parallel* pip processes at once.
 
-    Returns what was fetched and what could not be, each in the order of *requirements*.
+    Returns what was fetched and what could not be, each in the order of *requirements*;
+    *sha256* gives the digest of a file (:meth:`.cache.DigestMemo.sha256` remembers them).
     """
     os.makedirs(download_dir, exist_ok=True)
     command = list(pip) if pip is not None else [sys.executable, "-m", "pip"]
+    there = _downloaded(download_dir)
+
+    def fetch_one(requirement: str) -> Fetched | FetchFailure:
+        return _fetch_one(command, requirement, download_dir, there, sha256)
+
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        outcomes = list(
-            pool.map(lambda requirement: _fetch_one(command, requirement, download_dir), requirements)
-        )
+        outcomes = list(pool.map(fetch_one, requirements))
     fetched = [outcome for outcome in outcomes if isinstance(outcome, Fetched)]
     failures = [outcome for outcome in outcomes if isinstance(outcome, FetchFailure)]
     return fetched, failures
 
 
-def _fetch_one(command: list[str], requirement: str, download_dir: str) -> Fetched | FetchFailure:
+def _fetch_one(
+    command: list[str],
+    requirement: str,
+    download_dir: str,
+    there: list[tuple[str, str, str]],
+    sha256: Callable[[str], str],
+) -> Fetched | FetchFailure:
     try:
         parsed = Requirement(requirement)
     except InvalidRequirement as error:
         return FetchFailure(requirement, f"not a requirement: {error}")
     if parsed.url:
         return FetchFailure(requirement, "direct references (name @ url) are not supported")
-    path = _cached(parsed, download_dir) or _download(command, requirement, download_dir)
+    path = _cached(parsed, download_dir, there) or _download(command, requirement, download_dir)
     if isinstance(path, FetchFailure):
         return path
-    release = release_of(path, requirement)
+    release = release_of(path, requirement, sha256)
     if release is None:
         return FetchFailure(requirement, f"pip gave an unknown kind of file: {path}")
     return Fetched(path, release)
 
 
-def release_of(path: str, requirement: str = "") -> Release | None:
+def release_of(
+    path: str, requirement: str = "", sha256: Callable[[str], str] = file_sha256
+) -> Release | None:
     """The release of an sdist or wheel file, from its name; None for other files."""
     filename = os.path.basename(path)
     version = _name_version(filename)
     if version is None:
         return None
-    return Release(version[0], version[1], filename, file_sha256(path), requirement)
+    return Release(version[0], version[1], filename, sha256(path), requirement)
 
 
 def _name_version(filename: str) -> tuple[str, str] | None:
@@ -152,19 +165,27 @@ def _name_version(filename: str) -> tuple[str, str] | None:
     return str(name), str(version)
 
 
-def _cached(requirement: Requirement, download_dir: str) -> str | None:
+def _downloaded(download_dir: str) -> list[tuple[str, str, str]]:
+    """The releases in the download cache: (canonical name, version, file name)."""
+    there: list[tuple[str, str, str]] = []
+    for filename in os.listdir(download_dir):
+        version = _name_version(filename)
+        if version is not None:
+            there.append((canonicalize_name(version[0]), version[1], filename))
+    return there
+
+
+def _cached(requirement: Requirement, download_dir: str, there: list[tuple[str, str, str]]) -> str | None:
     """The file of a requirement pinned to one version, when the download cache has it (sdist first)."""
     specifiers = list(requirement.specifier)
     if len(specifiers) != 1 or specifiers[0].operator not in ("==", "===") or "*" in specifiers[0].version:
         return None
     wanted = canonicalize_name(requirement.name)
-    found: list[tuple[bool, str]] = []
-    for filename in os.listdir(download_dir):
-        version = _name_version(filename)
-        if version is None or canonicalize_name(version[0]) != wanted:
-            continue
-        if requirement.specifier.contains(version[1], prereleases=True):
-            found.append((filename.endswith(".whl"), filename))
+    found = [
+        (filename.endswith(".whl"), filename)
+        for name, version, filename in there
+        if name == wanted and requirement.specifier.contains(version, prereleases=True)
+    ]
     return os.path.join(download_dir, min(found)[1]) if found else None
 
 

@@ -20,7 +20,6 @@ to the project's PyPI release page or its repository, which is not pinned.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import string
 import tarfile
@@ -31,6 +30,7 @@ from functools import cached_property
 from urllib.parse import quote, urlsplit
 
 from ..model import CodePart, Hunk
+from .cache import file_blake2b
 from .gitinfo import file_url, normalize_repository
 from .metadata import ProjectMeta
 from .sources import Source, _member_path, _wheel_path
@@ -82,9 +82,10 @@ class RefOptions:
             check_template(template)
         return cls(per_source, every, template)
 
-    def linker(self, source: Source, meta: ProjectMeta) -> Linker:
+    def linker(self, source: Source, meta: ProjectMeta, blake2b: str = "") -> Linker:
+        """How the files of *source* are linked; *blake2b* is the archive's digest, when known."""
         ref, how = self.ref_for(source, meta)
-        return Linker(source, meta, ref, how, self.template)
+        return Linker(source, meta, ref, how, self.template, blake2b)
 
     def ref_for(self, source: Source, meta: ProjectMeta) -> tuple[str | None, str]:
         """The ref of *source* and how it was found: ``given``, ``commit``, ``template`` or ``none``."""
@@ -134,6 +135,7 @@ class Linker:
     ref: str | None
     how: str  # "given", "commit", "template" or "none"
     template: str | None = None
+    known_digest: str = ""  # the archive's digest, when already known
 
     @property
     def repository(self) -> str | None:
@@ -175,26 +177,27 @@ class Linker:
         return self.meta.repository or self.meta.home or None
 
     def _inspector_url(self, path: str, line: int | None) -> str:
+        url = self._inspector_prefix + quote(self.member(path), safe="/")
+        return url + (f"#line.{line}" if line else "")
+
+    @cached_property
+    def _inspector_prefix(self) -> str:
+        """The inspector's address of the archive: a member's path comes after it."""
         digest = self.digest
-        url = INSPECTOR.format(
+        return INSPECTOR.format(
             name=quote(self.meta.name, safe=""),
             version=quote(self.meta.version, safe=""),
             a=digest[:2],
             b=digest[2:4],
             rest=digest[4:],
             filename=quote(os.path.basename(self.source.location), safe=""),
-            member=quote(self.member(path), safe="/"),
+            member="",
         )
-        return url + (f"#line.{line}" if line else "")
 
     @cached_property
     def digest(self) -> str:
         """The hex BLAKE2b-256 digest of the archive, as PyPI files it."""
-        hasher = hashlib.blake2b(digest_size=32)
-        with open(self.source.location, "rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                hasher.update(block)
-        return hasher.hexdigest()
+        return self.known_digest or file_blake2b(self.source.location)
 
     def member(self, path: str) -> str:
         """The archive member name of *path*: with an sdist's top directory, or a wheel's

@@ -12,16 +12,19 @@ is the same whatever the number of workers and whatever came from the cache.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .cache import ResultCache, SourceOutcome, archive_key, file_key, file_sha256
+from .cache import ResultCache, SourceOutcome, archive_key, file_blake2b, file_key, file_sha256
 from .executor import Executor, TaskFuture
 from .finder import MANY_NAMES, module_name, spells
+from .memory import tune_allocator
 from .metadata import project_meta
 from .sources import Source, SourceError
+from .spill import pack
 from .tasks import Batch, FileJob, FileOutcome, scan_batch
 from .windows import CONTEXT
 
@@ -84,6 +87,7 @@ class Runner:
         self.on_read = on_read
         self._in_flight: deque[_Submitted] = deque()
         self._limit = max(2, IN_FLIGHT_PER_WORKER * executor.workers)
+        tune_allocator()  # before the first worker is forked: workers inherit it
 
     def run(self, sources: Iterable[Source]) -> Iterator[tuple[Source, SourceOutcome]]:
         """Each source with its outcome, in the order given."""
@@ -105,7 +109,8 @@ class Runner:
         pending = _Pending(source, SourceOutcome())
         if self.cache is not None and source.kind != "directory":
             try:
-                sha256 = file_sha256(source.location)
+                # a fetched release was hashed when fetched
+                sha256 = source.release.sha256 if source.release else file_sha256(source.location)
             except OSError as error:
                 pending.outcome.notes.append(f"skipped: cannot read: {error.strerror}")
                 pending.outcome.unreadable = True
@@ -120,6 +125,9 @@ class Runner:
                 if self.on_read is not None:
                     self.on_read(cached.scanned)
                 return pending
+            # kept with the outcome: the links' addresses need it, and a re-run need not hash again
+            with contextlib.suppress(OSError):  # reading the archive will say what is wrong
+                pending.outcome.blake2b = file_blake2b(source.location)
         self._read(pending)
         pending.done_reading = True
         return pending
@@ -217,7 +225,7 @@ class Runner:
     def _finish(self, pending: _Pending) -> tuple[Source, SourceOutcome]:
         outcome = pending.outcome
         if pending.slots:
-            outcome.files = [slot for slot in pending.slots if slot is not None]
+            outcome.files, outcome.hits = pack(slot for slot in pending.slots if slot is not None)
         if outcome.metadata:  # parsed once, kept parsed (and small) in the cache
             outcome.meta = project_meta(outcome.metadata)
             outcome.metadata = {}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..model import CodePart, Kind
 from .finder import Targets, find_uses
 from .hunks import build_code
+from .memory import tune_allocator
 from .windows import Outline
 
 
@@ -79,6 +80,7 @@ class FileOutcome:
 
 def scan_batch(batch: Batch) -> list[FileOutcome]:
     """The outcome of each file of *batch*, in order."""
+    tune_allocator()  # in whichever process runs the task (this one, a worker, a Dask worker)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like in scanned code
         return [scan_file(job, batch.context) for job in batch.jobs]

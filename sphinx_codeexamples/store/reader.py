@@ -117,7 +117,15 @@ def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
 
 
 def read_page_file(path: str) -> tuple[Page | None, list[Problem]]:
-    """Read and parse the page at *path*.
+    """Read and parse the page at *path* (see :func:`read_page_bytes`)."""
+    data, problems = read_page_bytes(path)
+    if data is None:
+        return None, problems
+    return parse_page_bytes(data, path)
+
+
+def read_page_bytes(path: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of the page file at *path*, or None and why.
 
     Only regular files are opened (a FIFO or device named ``*.md`` would block
     or never end), and files over :data:`MAX_PAGE_BYTES` are not read at all.
@@ -139,6 +147,11 @@ def read_page_file(path: str) -> tuple[Page | None, list[Problem]]:
     if len(data) > MAX_PAGE_BYTES:  # the file grew after stat()
         message = f"over the {MAX_PAGE_BYTES:,}-byte limit for a page; skipped"
         return None, [Problem(path, 1, ProblemCode.TOO_LARGE, message)]
+    return data, []
+
+
+def parse_page_bytes(data: bytes, path: str) -> tuple[Page | None, list[Problem]]:
+    """Parse a page file's bytes (*path* locates the problems)."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, [Problem(path, line, ProblemCode.UNREADABLE, "binary file (NUL bytes), not a page")]
