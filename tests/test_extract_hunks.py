@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sphinx_codeexamples.extract.hunks import build_code, is_unsafe
+from sphinx_codeexamples.extract.hunks import as_plain, build_code, from_plain, is_unsafe
 from sphinx_codeexamples.model import CallableName, Elision, Example, Hunk, Page, PageMeta
 from sphinx_codeexamples.store import parse_page, render_page
 from sphinx_codeexamples.store.elision import ABBREVIATED, CONTINUES
@@ -127,3 +127,18 @@ def test_nothing_marked_or_shown_gives_nothing() -> None:
     assert build_code(["a"], [(1, 1)], [5], "f") == ()
     assert build_code(["a"], [], [1], "f") == ()
     assert build_code(["a"], [(3, 9)], [1], "f") == ()
+
+
+def plain(value: object) -> bool:
+    """True for strings, numbers, None and tuples of those: values the garbage collector lets go of."""
+    if isinstance(value, tuple):
+        return all(plain(item) for item in value)
+    return value is None or isinstance(value, (str, int))
+
+
+def test_code_is_held_as_plain_values_and_comes_back_the_same() -> None:
+    lines = numbered(60)
+    code = build_code(lines, [(8, 12), (38, 42)], [9, 10, 40], "f")
+    assert plain(as_plain(code))
+    assert from_plain(as_plain(code)) == code
+    assert from_plain(as_plain(())) == ()

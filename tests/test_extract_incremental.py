@@ -16,6 +16,7 @@ from test_extract_scale import CALLABLES, callables, consumer_files, extract, ma
 from sphinx_codeexamples.extract import cache as cache_module
 from sphinx_codeexamples.extract import pipeline
 from sphinx_codeexamples.extract.cache import DigestMemo
+from sphinx_codeexamples.extract.hunks import as_plain
 from sphinx_codeexamples.extract.pagecache import PageCache, PageFacts
 from sphinx_codeexamples.extract.pipeline import scan
 from sphinx_codeexamples.extract.sources import Source
@@ -224,10 +225,11 @@ def test_hits_wait_on_disk_in_source_order(tmp_path: Path, corpus: list[Path]) -
         assert list(found.hits.of("mylib.nothing")) == []
     assert os.listdir(tmp_path) == ["sdists"]  # the temporary file is gone (or never had a name)
     code = (Hunk(("x()",), frozenset({0}), 3),)
+    plain = as_plain(code)
     files = [
-        FileOutcome("a.py", parsed=True, uses=(FileUse("t", 1, code, 1), FileUse("u", 1, code, 2))),
+        FileOutcome("a.py", parsed=True, uses=(FileUse("t", 1, plain, 1), FileUse("u", 1, plain, 2))),
         FileOutcome("b.py", parsed=True),
-        FileOutcome("c.py", parsed=True, uses=(FileUse("t", 2, code, 4),)),
+        FileOutcome("c.py", parsed=True, uses=(FileUse("t", 2, plain, 4),)),
     ]
     bare, hits = pack(files)
     assert [file.path for file in bare] == ["a.py", "b.py", "c.py"] and bare[1] is files[1]

@@ -199,8 +199,6 @@ class ResultCache:
 _ALLOWED = {
     ("builtins", "frozenset"),
     ("builtins", "set"),
-    ("sphinx_codeexamples.model", "Hunk"),
-    ("sphinx_codeexamples.model", "Elision"),
     ("sphinx_codeexamples.model", "Kind"),
     ("sphinx_codeexamples.extract.tasks", "FileOutcome"),
     ("sphinx_codeexamples.extract.tasks", "FileUse"),

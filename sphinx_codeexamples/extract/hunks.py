@@ -22,6 +22,10 @@ from collections.abc import Iterable, Sequence
 from ..model import CodePart, Elision, Hunk
 from ..store.elision import ABBREVIATED, CONTINUES, is_elision
 
+#: A code part as plain values: an elision's text, or a hunk's first line number, lines and marked
+#: lines (indexes into its lines).
+PlainPart = str | tuple[int | None, tuple[str, ...], tuple[int, ...]]
+
 
 def build_code(
     lines: Sequence[str], spans: Iterable[tuple[int, int]], marked: Iterable[int], name: str
@@ -110,3 +114,21 @@ def _parts(
     if not _blank(lines, position, len(lines)):
         parts.append(Elision(CONTINUES.format(name=name)))
     return tuple(parts)
+
+
+def as_plain(code: Iterable[CodePart]) -> tuple[PlainPart, ...]:
+    """*code* as tuples of strings and numbers. Results are held so until their pages are written:
+    the garbage collector stops tracking such tuples, while it would walk tens of thousands of hunk
+    objects again at every full collection that parsing the next files triggers."""
+    return tuple(
+        part.text if isinstance(part, Elision) else (part.start, part.lines, tuple(sorted(part.marked)))
+        for part in code
+    )
+
+
+def from_plain(plain: Iterable[PlainPart]) -> tuple[CodePart, ...]:
+    """The code parts that :func:`as_plain` gave *plain* for."""
+    return tuple(
+        Elision(part) if isinstance(part, str) else Hunk(part[1], frozenset(part[2]), part[0])
+        for part in plain
+    )

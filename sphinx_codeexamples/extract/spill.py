@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from ..model import CodePart
 from .cache import loads
+from .hunks import PlainPart, from_plain
 from .tasks import FileOutcome
 
 
@@ -62,7 +63,7 @@ class HitSpill:
         for source, offset, length, _ in self._index.get(target, ()):
             self._file.seek(offset)
             records = loads(self._file.read(length))
-            yield source, [FileHit(path, code, item_lines) for path, code, item_lines in records]
+            yield source, [FileHit(path, from_plain(code), item_lines) for path, code, item_lines in records]
 
     def close(self) -> None:
         self._file.close()
@@ -70,7 +71,7 @@ class HitSpill:
 
 def pack(files: Iterable[FileOutcome]) -> tuple[list[FileOutcome], dict[str, bytes]]:
     """*files* without the code of their uses, and that code pickled by callable (file order kept)."""
-    hits: dict[str, list[tuple[str, tuple[CodePart, ...], int]]] = {}
+    hits: dict[str, list[tuple[str, tuple[PlainPart, ...], int]]] = {}
     bare = []
     for file in files:
         for use in file.uses:

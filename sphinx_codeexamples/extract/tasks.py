@@ -20,9 +20,9 @@ import importlib.util
 import warnings
 from dataclasses import dataclass
 
-from ..model import CodePart, Kind
+from ..model import Kind
 from .finder import Targets, find_uses
-from .hunks import build_code
+from .hunks import PlainPart, as_plain, build_code
 from .memory import tune_allocator
 from .windows import Outline
 
@@ -52,12 +52,12 @@ class Batch:
 
 @dataclass(frozen=True)
 class FileUse:
-    """The uses of one target in one file: how many lines use it, the code shown, and the size of
-    the smallest item shown (for the rank)."""
+    """The uses of one target in one file: how many lines use it, the code shown (as plain values,
+    see :func:`.hunks.as_plain`), and the size of the smallest item shown (for the rank)."""
 
     target: str
     lines: int
-    code: tuple[CodePart, ...]
+    code: tuple[PlainPart, ...]
     item_lines: int
 
 
@@ -118,5 +118,5 @@ def scan_file(job: FileJob, context: int) -> FileOutcome:
     for target, marked in by_page.items():
         window = outline.window(marked, context=context)
         code = build_code(lines, window.spans, marked, target.rpartition(".")[2])
-        uses.append(FileUse(target, len(marked), code, window.smallest_item))
+        uses.append(FileUse(target, len(marked), as_plain(code), window.smallest_item))
     return FileOutcome(job.path, parsed=True, uses=tuple(uses), definitions=definitions, reexports=reexports)
