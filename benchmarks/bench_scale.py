@@ -31,8 +31,8 @@ Measurements (``python benchmarks/bench_scale.py WHAT ...``):
     store) and a warm re-run (target: warm <= 5% of cold). Then adding a
     package: from a store and a cache made by a run over all the packages but
     the last, a run over all of them ("added") against a run over the last one
-    alone ("alone": its results not cached), each on its own copy of that store
-    and cache, so that both update the same pages (target: about 1x).
+    alone ("alone": its results not cached), each from that store and cache put
+    back in place, so that both update the same pages (target: about 1x).
 ``memory``
     peak memory of a run over the first 10 and over all the packages, no cache,
     ``--jobs 1`` and ``--jobs 2`` (target: within 1.2x): the peak RSS of the
@@ -359,17 +359,22 @@ def bench_cache(cache_dir: str, rounds: int) -> None:
             cold.append(extract([*names, *requirements(PACKAGES), "-o", store, "-q", "--cache-dir", folder]))
             warm.append(extract([*names, *requirements(PACKAGES), "-o", store, "-q", "--cache-dir", folder]))
             shutil.rmtree(store)
-            # the store and cache of a run over all the packages but the last, copied for each side
-            before, before_store = fresh_cache(work, cache_dir, "before"), os.path.join(work, "before-store")
-            shutil.rmtree(before_store, ignore_errors=True)
-            extract([*names, *requirements(PACKAGES[:-1]), "-o", before_store, "-q", "--cache-dir", before])
+            # The store and cache of a run over all the packages but the last, put back in place
+            # (the same paths: the sources' locations are part of what a page is made from) before
+            # each side runs.
+            folder, side_store = fresh_cache(work, cache_dir, "side"), os.path.join(work, "side-store")
+            shutil.rmtree(side_store, ignore_errors=True)
+            extract([*names, *requirements(PACKAGES[:-1]), "-o", side_store, "-q", "--cache-dir", folder])
+            saved, saved_store = os.path.join(work, "saved"), os.path.join(work, "saved-store")
+            for path in (saved, saved_store):
+                shutil.rmtree(path, ignore_errors=True)
+            shutil.copytree(folder, saved, symlinks=True)
+            shutil.copytree(side_store, saved_store)
             pair = [("added", PACKAGES), ("alone", PACKAGES[-1:])]
             for label, packages in pair if number % 2 == 0 else reversed(pair):
-                folder, side_store = os.path.join(work, label), os.path.join(work, f"{label}-store")
-                for path in (folder, side_store):
-                    shutil.rmtree(path, ignore_errors=True)
-                shutil.copytree(before, folder, symlinks=True)
-                shutil.copytree(before_store, side_store)
+                for path, copy in ((folder, saved), (side_store, saved_store)):
+                    shutil.rmtree(path)
+                    shutil.copytree(copy, path, symlinks=True)
                 arguments = [*names, *requirements(packages), "-o", side_store, "-q", "--cache-dir", folder]
                 (added if label == "added" else alone).append(extract(arguments))
     show("cold (empty result cache, no store)", cold)
