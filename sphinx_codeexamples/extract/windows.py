@@ -166,8 +166,7 @@ class Outline:
         outer = _outermost(sorted(items))
         shown: list[Span] = []
         for item_span in outer:
-            inside = uses[bisect_left(uses, item_span[0]) : bisect_right(uses, item_span[1])]
-            shown.extend(_show(items[item_span], inside, max_lines, context))
+            shown.extend(_show(items[item_span], _inside(uses, *item_span), max_lines, context))
         groups = [(item_span, _merge(spans)) for item_span, spans in _by_item(outer, shown)]
         starts = [first for first, _ in outer]
         blocks = {
@@ -478,8 +477,13 @@ def _line_set(spans: Iterable[Span]) -> set[int]:
     return {line for first, last in spans for line in range(first, last + 1)}
 
 
+def _inside(uses: list[int], first: int, last: int) -> list[int]:
+    """The lines of *uses* (sorted) from *first* to *last*."""
+    return uses[bisect_left(uses, first) : bisect_right(uses, last)]
+
+
 def _show(node: ast.stmt, uses: list[int], limit: int, context: int) -> list[Span]:
-    """The spans that show *node* with its *uses*: whole when short, else trimmed."""
+    """The spans that show *node* with its *uses* (sorted): whole when short, else trimmed."""
     first, last = span(node)
     bodies = clauses(node)
     if last - first + 1 <= limit or not bodies:
@@ -490,26 +494,26 @@ def _show(node: ast.stmt, uses: list[int], limit: int, context: int) -> list[Spa
     previous_end = first_line(bodies[0][0]) - 1
     for index, body in enumerate(bodies):
         header = (previous_end + 1, first_line(body[0]) - 1)
-        chosen: set[int] = set()
-        if index == 0 or any(header[0] <= line <= header[1] for line in uses):
-            chosen.add(0)
         spans = [span(statement) for statement in body]
-        for position, (start, end) in enumerate(spans):
-            if any(start <= line <= end for line in uses):
+        starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]  # sorted too: statements of a body follow each other
+        chosen: set[int] = set()
+        if index == 0 or _inside(uses, *header):
+            chosen.add(0)
+        for line in uses:
+            position = bisect_right(starts, line) - 1
+            if position >= 0 and line <= ends[position]:
                 chosen.add(position)
-        for position in sorted(chosen):
+        for position in sorted(chosen):  # and the statements within *context* lines of them
             start, end = spans[position]
-            for other, (other_start, other_end) in enumerate(spans):
-                if other_start >= start - context and other_end <= end + context:
-                    chosen.add(other)
+            chosen.update(range(bisect_left(starts, start - context), bisect_right(ends, end + context)))
         if chosen and index > 0:
             chosen.add(0)
             if header[0] <= header[1]:
                 shown.append(header)
         for position in sorted(chosen):
             start, end = spans[position]
-            inside = [line for line in uses if start <= line <= end]
-            shown.extend(_show(body[position], inside, STATEMENT_LINES, context))
+            shown.extend(_show(body[position], _inside(uses, start, end), STATEMENT_LINES, context))
         previous_end = spans[-1][1]
     return shown
 
@@ -518,14 +522,15 @@ def _show_try(node: ast.stmt, bodies: list[list[ast.stmt]], uses: list[int], con
     """A long ``try`` statement: a hunk with ``try:`` must reach an ``except``, so either the
     statements with uses alone, without the clause headers, or (a use in an ``except`` line) all."""
     statements = [statement for body in bodies for statement in body]
-    shown: list[Span] = []
+    spans = [span(statement) for statement in statements]
+    starts = [start for start, _ in spans]
     for line in uses:
-        holder = next((item for item in statements if span(item)[0] <= line <= span(item)[1]), None)
-        if holder is None:
+        position = bisect_right(starts, line) - 1
+        if position < 0 or line > spans[position][1]:
             return [span(node)]
-    for statement in statements:
-        start, end = span(statement)
-        inside = [line for line in uses if start <= line <= end]
+    shown: list[Span] = []
+    for statement, (start, end) in zip(statements, spans, strict=True):
+        inside = _inside(uses, start, end)
         if inside:
             shown.extend(_show(statement, inside, STATEMENT_LINES, context))
     return shown
