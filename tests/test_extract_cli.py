@@ -85,6 +85,10 @@ CONSUMER = {
         """,
     "consumer/broken.py": """\
         def oops(:
+            mylib.connect()
+        """,
+    "consumer/lookalike.py": """\
+        def not_parsed_as_it_never_names_mylib(:
             connect()
         """,
     "consumer/unrelated.py": """\
@@ -159,9 +163,10 @@ def test_extract_writes_checkable_pages_with_exact_marks(
     assert code == 0
     captured = capsys.readouterr()
     assert "consumer/broken.py:1: skipped: does not parse" in captured.err
+    assert "lookalike" not in captured.err  # outside mylib, it never spells mylib: not parsed
     assert "\r" not in captured.err  # no progress bar when stderr is not a terminal
     assert captured.out.splitlines()[0] == (
-        f"7 files scanned, 1 skipped, 5 uses found in 2 files; 2 pages written, 0 unchanged, in {store}"
+        f"8 files scanned, 1 skipped, 5 uses found in 2 files; 2 pages written, 0 unchanged, in {store}"
     )
     assert sorted(path.name for path in store.iterdir()) == [
         "mylib-connect-examples.markdown",
@@ -406,7 +411,7 @@ def test_progress_bar_on_a_terminal_lines_elsewhere_nothing_when_quiet(
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
     assert lines == [
         f"[1/2] {library}: 3 files scanned, 0 uses found",
-        f"[2/2] {consumer}: 7 files scanned, 4 uses found",
+        f"[2/2] {consumer}: 8 files scanned, 4 uses found",
     ]
     assert run_extract(*arguments, "--quiet") == 0
     assert capsys.readouterr().err == ""

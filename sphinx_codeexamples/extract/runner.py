@@ -80,6 +80,10 @@ class Runner:
         many = len(self.by_last) >= MANY_NAMES and all(name.isascii() for name in self.by_last)
         self._words = frozenset(name.encode() for name in self.by_last) if many else None
         self.top_packages = frozenset(name.partition(".")[0] for name in self.targets)
+        # outside the library, a use spells every part of the target's name (see _relevant)
+        self._parts = {
+            name: tuple(part.encode("utf-8") for part in name.split(".")[:-1]) for name in self.targets
+        }
         self.executor = executor
         self.cache = cache
         self.context = context
@@ -155,10 +159,10 @@ class Runner:
                 if file.data is None:
                     pending.slots.append(FileOutcome(file.path, problem=file.problem))
                     continue
-                relevant = self._relevant(file.data)
+                module = module_name(file.path, self.top_packages)
+                relevant = self._relevant(file.data, inside=module is not None)
                 if not relevant:
                     continue
-                module = module_name(file.path, self.top_packages)
                 pages = tuple((target, self.pages[target]) for target in relevant if target in self.pages)
                 name = None
                 if self.cache is not None:
@@ -185,21 +189,34 @@ class Runner:
         if batch:
             self._submit(pending, first, batch, keys)
 
-    def _relevant(self, data: bytes) -> tuple[str, ...]:
-        """The targets whose last name *data* spells (all of them without the pre-filter)."""
+    def _relevant(self, data: bytes, inside: bool) -> tuple[str, ...]:
+        """The targets that *data* may use (all of them without the pre-filter).
+
+        Every use spells the target's last name. A file outside the library also
+        spells every other part of it: its absolute imports and attribute chains
+        name the whole path (``from a.b import c`` then ``c.d``; ``from a import *``
+        then ``b.c.d``). A file inside may reach a target by a relative import, and
+        its definitions and re-exports count, so it is kept on the last name alone.
+        """
         if not self.prefilter:
             return self.targets
         if self._words is not None:  # many names (a library's): the file's words against the set
-            spelled = self._words.intersection(_WORD.findall(data))
-            return tuple(sorted(target for word in spelled for target in self.by_last[word.decode()]))
-        return tuple(
-            sorted(
-                target
-                for encoded, name in self._encoded
-                if spells(data, encoded)
-                for target in self.by_last[name]
-            )
-        )
+            words = frozenset(_WORD.findall(data))
+            candidates = [target for word in self._words & words for target in self.by_last[word.decode()]]
+            if not inside:
+                candidates = [target for target in candidates if words.issuperset(self._parts[target])]
+            return tuple(sorted(candidates))
+        candidates = [
+            target
+            for encoded, name in self._encoded
+            if spells(data, encoded)
+            for target in self.by_last[name]
+        ]
+        if not inside:
+            parts = {part for target in candidates for part in self._parts[target]}
+            spelled = {part for part in parts if spells(data, part)}
+            candidates = [target for target in candidates if spelled.issuperset(self._parts[target])]
+        return tuple(sorted(candidates))
 
     # -- running -----------------------------------------------------------------------------
 
