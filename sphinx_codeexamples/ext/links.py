@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.errors import NoUri
-from sphinx.util.nodes import make_refnode
 
 from ..extract.names import names_in
 from ..model import Example
@@ -175,7 +174,7 @@ class NameResolver:
             return None
         contnode = nodes.literal(dotted, dotted)
         try:
-            found = make_refnode(self.app.builder, self.docname, record.docname, record.anchor, contnode)
+            found = self.ours.reference(self.app.builder, self.docname, record, contnode, dotted)
         except NoUri:
             return None
         return _uri_of(found)

@@ -1,9 +1,9 @@
-"""Related callables: a placeholder at read time, cross-references at write time.
+"""Related callables: a placeholder at read time, links at write time.
 
 The directive inserts a :class:`related_placeholder`; :class:`RelatedCallables`
-(a post-transform, priority below the reference resolver's 10) replaces it with
-``pending_xref`` nodes for the other callables of the same module that the build
-documents, so the domain resolves them with ``make_refnode`` in every builder.
+(a post-transform) replaces it with links to the other callables of the same
+module that the build shows, made with ``make_refnode`` through the domain, so
+they are right in every builder.
 """
 
 from __future__ import annotations

@@ -473,10 +473,6 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def _line_set(spans: Iterable[Span]) -> set[int]:
-    return {line for first, last in spans for line in range(first, last + 1)}
-
-
 def _inside(uses: list[int], first: int, last: int) -> list[int]:
     """The lines of *uses* (sorted) from *first* to *last*."""
     return uses[bisect_left(uses, first) : bisect_right(uses, last)]
