@@ -27,6 +27,7 @@ from ..model import Kind
 from .finder import Targets, find_uses
 from .hunks import PlainPart, as_plain, build_code
 from .memory import tune_allocator
+from .pieces import parse_module
 from .windows import Outline
 
 
@@ -116,7 +117,7 @@ def scan_file(job: FileJob, context: int) -> FileOutcome:
     """The uses of *job*'s targets in its file, with their code; or why the file is skipped."""
     try:
         text = importlib.util.decode_source(job.data)
-        tree = ast.parse(text, filename=job.path)
+        tree = parse_module(text, filename=job.path)
     except (SyntaxError, ValueError, LookupError) as error:  # UnicodeDecodeError is a ValueError
         message = getattr(error, "msg", None) or str(error)
         return FileOutcome(
