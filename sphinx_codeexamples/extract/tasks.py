@@ -15,7 +15,6 @@ relevant targets alone: that is what the per-file cache keys on.
 
 from __future__ import annotations
 
-import ast
 import gc
 import importlib.util
 import warnings
