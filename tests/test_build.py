@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,34 @@ def test_options(app: SphinxTestApp) -> None:
         ["    shutil.copytree(source, target, dirs_exist_ok=True)"],
         ["    shutil.copytree(TEMPLATE, target)"],
     ]
+
+
+@pytest.mark.parametrize("builder", ["html", "latex"])
+def test_links_to_a_shown_callable_arrive_without_an_intro(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, builder: str
+) -> None:
+    """``:no-intro:`` with no related callables: the anchor that docutils moved onto a placeholder
+    survives the placeholder's removal, so the indexes' links to that use of the callable arrive."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(BASIC, srcdir)
+    app = make_app(builder, srcdir=srcdir, freshenv=True)
+    app.build()
+    if builder == "html":
+        ids = {tag["id"] for tag in soup(app, "tasks.html").select("[id]")}
+        links = {
+            link["href"].partition("#")[2]
+            for name in ("genindex.html", "codeexamples-callables.html")
+            for link in soup(app, name).select('a[href^="tasks.html#codeexamples-"]')
+        }
+        assert links == {"codeexamples-shutil-copytree", "codeexamples-shutil-copytree-2"}
+    else:
+        tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+        ids = set(re.findall(r"\\label\{\\detokenize\{tasks:([^}]*)\}\}", tex))
+        links = set(
+            re.findall(r"\\sphinxstyleindexpageref\{tasks:\\detokenize\{(codeexamples-[^}]*)\}\}", tex)
+        )
+        assert links
+    assert links <= ids
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)

@@ -129,12 +129,12 @@ class WarningsTable(SphinxDirective):
         rows: list[list[nodes.Node | list[nodes.Node]]] = []
         for code in ProblemCode:
             subtype = f"codeexamples.{code.value}"
-            name_cell = nodes.paragraph("", "", nodes.literal(subtype, subtype))
-            # A label per subtype: :ref:`text <warning-duplicate>` links to its row.
+            # A label per subtype: :ref:`text <warning-duplicate>` links to its row. A target node, not
+            # ids on the paragraph: the LaTeX writer only writes labels for targets (and sections).
             label = f"warning-{code.value}"
-            name_cell["ids"].append(nodes.make_id(label))
-            name_cell["names"].append(label)
-            self.state.document.note_explicit_target(name_cell)
+            target = nodes.target("", "", ids=[nodes.make_id(label)], names=[label])
+            self.state.document.note_explicit_target(target)
+            name_cell = nodes.paragraph("", "", target, nodes.literal(subtype, subtype))
             description, problems = self.parse_inline(code.description, lineno=self.lineno)
             messages.extend(problems)
             rows.append(

@@ -40,7 +40,7 @@ from .i18n import _, format_nodes
 from .links import names_by_hunk
 from .logging import warn
 from .markdown import LinkPolicy
-from .related import quiet_xref
+from .related import quiet_xref, remove_keeping_anchors
 from .render import ELISION_MARK, RenderOptions, hunk_block
 
 if TYPE_CHECKING:
@@ -503,7 +503,7 @@ class ExampleLinks(SphinxPostTransform):
         for node in list(self.document.findall(examples_link)):
             replacement = self._link(ours, node)
             if replacement is None:
-                node.parent.remove(node)
+                remove_keeping_anchors(node)
             else:
                 node.replace_self(replacement)
 

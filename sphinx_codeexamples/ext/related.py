@@ -53,6 +53,26 @@ def index_node(callable_name: CallableName, anchor: str) -> addnodes.index:
     return addnodes.index(entries=entries, inline=False)
 
 
+def remove_keeping_anchors(node: Element) -> None:
+    """Remove a placeholder that turned out empty, keeping the anchors it holds.
+
+    Docutils moves the ids of a target onto the next element: the directive's
+    anchor lands on a placeholder when no intro follows it (``:no-intro:``). They
+    go on to the next element, else to a target in the placeholder's place, so
+    the links to the shown callable (indexes, related lists) still arrive.
+    """
+    parent = node.parent
+    following = node.next_node(descend=False, siblings=True)
+    if not node["ids"]:
+        parent.remove(node)
+    elif isinstance(following, nodes.Element) and not isinstance(following, nodes.Invisible):
+        following["ids"].extend(node["ids"])
+        following["names"].extend(node["names"])
+        parent.remove(node)
+    else:
+        node.replace_self(nodes.target("", "", ids=node["ids"], names=node["names"]))
+
+
 def skip_node(translator: SphinxTranslator, node: Element) -> None:
     """Visitor for any placeholder left in a tree (e.g. when a builder skips post-transforms)."""
     raise nodes.SkipNode
@@ -125,7 +145,7 @@ class RelatedCallables(SphinxPostTransform):
             if replacement:
                 node.replace_self(replacement)
             else:
-                node.parent.remove(node)
+                remove_keeping_anchors(node)
 
     def _link(self, domain: CodeExamplesDomain, docname: str, record: ShownCallable) -> nodes.Node:
         text = record.short_name
