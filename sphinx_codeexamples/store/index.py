@@ -46,16 +46,8 @@ class IndexEntry:
         return {**self.__dict__, "page": None}
 
     def load(self) -> Page | None:
-        """The page: the one the scan parsed, handed out once, else read again.
-
-        The first document that shows the page takes it, so it is freed with that
-        document's nodes instead of staying until every document is read.
-        """
-        page = self.page
-        if page is None:
-            return read_page_file(self.path)[0]
-        object.__setattr__(self, "page", None)  # a cache, not part of the (frozen) entry's value
-        return page
+        """The page: the one parsed by the scan when this process made it, else read again."""
+        return self.page if self.page is not None else read_page_file(self.path)[0]
 
 
 @dataclass(frozen=True)
