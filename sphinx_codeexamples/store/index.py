@@ -1,8 +1,8 @@
 """The store index: which file describes which callable, across store directories.
 
 Scanning reads each page once and remembers ``(mtime, size)`` so a rescan only
-re-reads changed files; the parsed page stays in memory for the first to show it
-in the same process, or in a process forked from it (pickling an entry, or
+re-reads changed files; the parsed page stays in memory for whoever shows it
+next in the same process, or in a process forked from it (pickling an entry, or
 :meth:`StoreIndex.without_pages`, drops it). Two pages for one
 callable: the first in store order (store directories in the order given, then
 file paths sorted) wins, and the other gets a ``duplicate`` problem naming both
@@ -30,9 +30,8 @@ PAGE_SUFFIXES = (".markdown", ".md", ".txt")
 class IndexEntry:
     """One store file: its stamp, the callable it names (None for hubs) and its problems.
 
-    ``page`` is the page as the scan parsed it, until :meth:`load` hands it out. It is
-    not pickled: an index saved between builds (Sphinx's environment) keeps stamps
-    and names, not page text.
+    ``page`` is the page as the scan parsed it. It is not pickled: an index saved
+    between builds (Sphinx's environment) keeps stamps and names, not page text.
     """
 
     path: str
