@@ -24,10 +24,6 @@ def dump(tree: ast.AST) -> str:
 REAL_PARSE = ast.parse
 
 
-def pieces_free_parse(text: str) -> ast.Module:
-    return REAL_PARSE(text)
-
-
 def assert_same_tree(text: str) -> None:
     assert dump(parse_module(text)) == dump(ast.parse(text))
 
@@ -117,7 +113,7 @@ def test_a_long_module_gives_the_same_tree_in_pieces(monkeypatch: pytest.MonkeyP
     text = long_module()
     assert len(text) > 4 * PIECE_CHARS
     wholes = whole_parses(monkeypatch)
-    assert dump(parse_module(text)) == dump(pieces_free_parse(text))
+    assert dump(parse_module(text)) == dump(REAL_PARSE(text))
     assert wholes == []  # parsed in pieces, the class's body too: never as a whole
 
 

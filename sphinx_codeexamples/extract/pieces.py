@@ -48,7 +48,7 @@ def parse_module(text: str, filename: str = "<unknown>") -> ast.Module:
     source = _Source("\n" + text)  # every line follows a newline, the first one too
     try:
         return ast.Module(body=source.block(1, len(source.text), 0, indented=False), type_ignores=[])
-    except (SyntaxError, _Misfit):
+    except SyntaxError:  # a _Misfit is only raised, and caught, inside a definition
         return ast.parse(text, filename=filename)
 
 
