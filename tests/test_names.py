@@ -160,6 +160,39 @@ def test_indented_hunk_after_the_imports() -> None:
     }
 
 
+def test_hunk_that_starts_inside_a_function_and_goes_on_after_it() -> None:
+    # The first lines are indented more than the ones after them: the hunk starts inside a
+    # method and ends in the next one. Its first lines (often the marked use) are linked too.
+    found = links(
+        "from sqlalchemy.orm import object_session\nimport json\n",
+        """
+                    session = object_session(self)
+                    return json.dumps(session.info)
+
+            def other(self):
+                return object_session(self)
+        """,
+    )
+    assert found[(1, 1, "object_session")] == "sqlalchemy.orm.object_session"
+    assert found[(1, 2, "dumps")] == "json.dumps"
+    assert found[(1, 5, "object_session")] == "sqlalchemy.orm.object_session"
+
+
+def test_a_hunk_inside_nested_blocks_keeps_its_scopes() -> None:
+    # Three levels, closed one by one; a parameter of the method that is shown still shadows.
+    found = links(
+        "import json\n",
+        """
+                        data = json.loads(raw)
+                    return data
+                def method(self, json):
+                    return json.dumps(1)
+        """,
+    )
+    assert found[(1, 1, "loads")] == "json.loads"
+    assert (1, 4, "dumps") not in found
+
+
 def test_unparsable_hunk_falls_back_conservatively() -> None:
     found = links(
         "import json\nimport re\n",

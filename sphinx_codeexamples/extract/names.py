@@ -85,12 +85,17 @@ _EVERY_NAME = Targets(names=frozenset(), prefixes=_AnyName(), last_names=(), top
 
 @dataclass(frozen=True)
 class _Piece:
-    """Code to parse: lines ``first..first+len(lines)-1`` of the joined text, dedented by ``indent``."""
+    """Code to parse: lines ``first..first+len(lines)-1`` of the joined text, dedented by ``indent``.
+
+    *text* is the lines after *opened* lines that open the blocks the code starts inside (see
+    :func:`_openers`): line ``n`` of its tree is line ``n - opened`` of *lines*.
+    """
 
     first: int
     lines: Sequence[str]
     indent: int
     text: str
+    opened: int = 0
 
 
 def names_in(hunks: Sequence[str], module: str | None = None, is_package: bool = False) -> list[NameUse]:
@@ -158,7 +163,8 @@ class _Source:
                 prefix = 0
         if prefix:
             lines = [line[prefix:] for line in lines]
-        return _Piece(head + 1, lines, prefix, "\n".join(lines))
+        openers = "" if self.tabs else _openers(indent - prefix for indent in self.indents[head:tail])
+        return _Piece(head + 1, lines, prefix, openers + "\n".join(lines), openers.count("\n"))
 
     def parse(self, text: str) -> tuple[ast.Module | None, int]:
         """The tree of *text*, or None and the line a syntax error points at (0: unknown).
@@ -194,6 +200,7 @@ class _Source:
             tree, error = self.parse(piece.text)
             if tree is not None:
                 return piece, tree
+            error = max(error - piece.opened, 1) if error else 0
             size = tail - head
             if error <= 0 or error > size:
                 error = size
@@ -202,6 +209,22 @@ class _Source:
             else:
                 tail = head + error - 1
         return None
+
+
+def _openers(indents: Iterable[int]) -> str:
+    """``if 1:`` lines that open the blocks a run of code starts inside, or "".
+
+    A hunk often starts inside a function and goes on after it: its first lines are
+    indented more than later ones, which Python calls an unexpected indent. Each
+    level the run later dedents to gets a block whose body is at the next level.
+    What those lines bind then counts as bound at module level, which at worst
+    makes a name doubtful (no link).
+    """
+    levels: list[int] = []
+    for indent in indents:  # blank lines are _BLANK: never lower
+        if indent < (levels[-1] if levels else _BLANK):
+            levels.append(indent)
+    return "".join(" " * level + "if 1:\n" for level in reversed(levels[1:]))
 
 
 def _parse_or_error(text: str) -> tuple[ast.Module | None, int]:
@@ -250,7 +273,7 @@ def _fallback(source: _Source, module: str | None, is_package: bool) -> set[_Fou
     for piece, tree in pieces:
         if piece.indent == 0:
             module_imports.extend(
-                (piece.first + statement.lineno - 1, _bindings(statement, module, is_package))
+                (piece.first + statement.lineno - piece.opened - 1, _bindings(statement, module, is_package))
                 for statement in tree.body
                 if isinstance(statement, (ast.Import, ast.ImportFrom))
             )
@@ -375,7 +398,8 @@ def _occurrences(
     lines = piece.lines
     result = []
     finder = _NameFinder(tree, piece.text, module, is_package, prebound)
-    for line, start, end, word, dotted, head in finder.occurrences():
+    for tree_line, start, end, word, dotted, head in finder.occurrences():
+        line = tree_line - piece.opened
         if not 0 < line <= len(lines):
             continue
         text = lines[line - 1]
