@@ -6,14 +6,18 @@ import json
 import os
 import stat
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sphinx_codeexamples.cli import main
 from sphinx_codeexamples.extract.pages import FoundExample
+from sphinx_codeexamples.extract.pipeline import found_examples, scan
 from sphinx_codeexamples.extract.rank import PathFilter, is_test_path, rank
-from sphinx_codeexamples.model import Hunk
+from sphinx_codeexamples.extract.refs import RefOptions
+from sphinx_codeexamples.extract.sources import Source
+from sphinx_codeexamples.model import CallableName, Hunk
 from sphinx_codeexamples.store import read_page_file
 
 
@@ -157,3 +161,26 @@ def test_pages_are_written_with_the_umask_mode(
         pipeline._new_file_mode.cache_clear()
     mode = stat.S_IMODE((tmp_path / "store" / "lib-f-examples.markdown").stat().st_mode)
     assert mode == 0o666 & ~mask
+
+
+def test_examples_past_the_kept_ones_are_ranked_without_their_code(tmp_path: Path) -> None:
+
+    other = {"setup.cfg": "[metadata]\nname = other\n", "other/x.py": "import lib\nlib.f()\nlib.f()\n"}
+    sources = [
+        Source(str(write(tmp_path / "proj", PROJECT)), "directory"),
+        Source(str(write(tmp_path / "other", other)), "directory"),
+    ]
+    found = scan([CallableName.parse("lib.f")], sources)
+    try:
+        linkers = [RefOptions().linker(r.source, r.meta, r.blake2b) for r in found.results]
+        everything = found_examples(found, "lib.f", linkers)
+        kept = found_examples(found, "lib.f", linkers, keep=2)
+    finally:
+        found.close()
+    assert len(everything.examples) == everything.kept == 5
+    assert [(e.project, e.path) for e in kept.examples] == [(e.project, e.path) for e in everything.examples]
+    assert kept.examples[:2] == everything.examples[:2]  # with their code
+    assert all(example.code for example in kept.examples[:2])
+    assert not any(example.code for example in kept.examples[2:])
+    assert kept.summary("lib.f") == replace(everything.summary("lib.f"), examples=2)
+    assert kept.uses == everything.uses == 6

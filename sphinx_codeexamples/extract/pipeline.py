@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..model import CallableName, Kind, Page
+from ..model import CallableName, Hunk, Kind, Page
 from ..store import iter_page_files, read_page_file, render_page
 from ..store.index import is_inside
 from ..store.reader import parse_page_bytes, read_page_bytes
@@ -29,7 +29,7 @@ from .library import LibraryCallable
 from .metadata import ProjectMeta
 from .pagecache import PageCache, PageFacts, bytes_digest, inputs_digest
 from .pages import FoundExample, blurb, new_page, project_key, refresh_names, slug, update_page
-from .rank import PathFilter, limit, rank
+from .rank import PathFilter, rank
 from .refs import Linker, RefOptions, first_use
 from .runner import Runner
 from .sources import Source
@@ -211,23 +211,41 @@ class Written:
     linkers: list[Linker] = field(default_factory=list)
 
 
+@dataclass
+class Ranked:
+    """The examples of a callable in rank order; only the first *kept* carry their code."""
+
+    examples: list[FoundExample]
+    kept: int
+    uses: int  # lines that use the callable, in all the examples
+
+    def summary(self, name: str) -> CallableSummary:
+        projects = len({example.key for example in self.examples})
+        return CallableSummary(name, self.uses, len(self.examples), projects, self.kept)
+
+
 def found_examples(
     scan: Scan,
     target: str,
     linkers: Sequence[Linker],
     paths: PathFilter | None = None,
     blurbs: dict[int, str] | None = None,
-) -> list[FoundExample]:
+    keep: int | None = None,
+) -> Ranked:
     """The examples of *target*, one per (project, file), ranked; a file seen twice counts once.
 
     Each links to its file at the line of its first use, as the linker of its
     result (*linkers* has one per result) says; files that *paths* excludes give
     none. *blurbs* keeps the blurb of each result made, for the next callable.
+    With *keep*, the examples are ranked without their code, and only the first
+    *keep* get it: memory holds that many examples' code, however many files use
+    the callable.
     """
     paths = paths or PathFilter()
     blurbs = {} if blurbs is None else blurbs
     examples: list[FoundExample] = []
-    seen: set[tuple[str, str]] = set()
+    origins: dict[tuple[str, str], int] = {}  # (project, path) -> the result it was found in
+    uses = 0
     for index, hits in scan.hits.of(target):
         result, linker = scan.results[index], linkers[index]
         if index not in blurbs:
@@ -235,12 +253,27 @@ def found_examples(
         text = blurbs[index]
         key = project_key(result.project)
         for hit in hits:
-            if (key, hit.path) in seen or paths.excluded(hit.path):
+            if (key, hit.path) in origins or paths.excluded(hit.path):
                 continue
-            seen.add((key, hit.path))
+            origins[key, hit.path] = index
+            uses += sum(len(part.marked) for part in hit.code if isinstance(part, Hunk))
             url = linker.url(hit.path, first_use(hit.code))
-            examples.append(FoundExample(result.project, hit.path, url, text, hit.code, hit.item_lines))
-    return rank(examples)
+            code = hit.code if keep is None else ()
+            examples.append(FoundExample(result.project, hit.path, url, text, code, hit.item_lines))
+    ranked = rank(examples)
+    if keep is None:
+        return Ranked(ranked, len(ranked), uses)
+    kept = ranked[:keep]
+    wanted = {(example.key, example.path): number for number, example in enumerate(kept)}
+    sources = {origins[found] for found in wanted}
+    for index, hits in scan.hits.of(target, sources):
+        key = project_key(scan.results[index].project)
+        for hit in hits:
+            number = wanted.get((key, hit.path))
+            if number is not None and origins[key, hit.path] == index:
+                kept[number] = replace(kept[number], code=hit.code)
+    ranked[: len(kept)] = kept
+    return Ranked(ranked, len(kept), uses)
 
 
 def write_store(
@@ -303,9 +336,9 @@ class _PageWriter:
             outcome.unchanged.append(stored.path)
             summary.page, summary.page_status = stored.path, "unchanged"
             return
-        ranked = found_examples(self.scan, dotted, self.linkers, self.paths, self.blurbs)
-        found = limit(ranked, self.max_examples)
-        summary = CallableSummary.of(dotted, ranked, len(found))
+        ranked = found_examples(self.scan, dotted, self.linkers, self.paths, self.blurbs, self.max_examples)
+        found = ranked.examples[: ranked.kept]
+        summary = ranked.summary(dotted)
         outcome.callables.append(summary)
         before = stored.load() if stored is not None else None
         page = _merged(before, found, self.scanned, known) if before is not None else None

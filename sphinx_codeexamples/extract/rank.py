@@ -18,7 +18,7 @@ The rank, best first:
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .pages import FoundExample
@@ -66,8 +66,3 @@ def rank(found: Iterable[FoundExample]) -> list[FoundExample]:
 
 def _within_project(example: FoundExample) -> tuple[int, str]:
     return example.item_lines or 1 << 30, example.path
-
-
-def limit(ranked: Sequence[FoundExample], count: int | None) -> list[FoundExample]:
-    """The first *count* of *ranked* (all of them when *count* is None)."""
-    return list(ranked if count is None else ranked[:count])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from ..model import CodePart
@@ -58,9 +58,11 @@ class HitSpill:
         digests, equal hits (without reading them back)."""
         return [(source, digest) for source, _, _, digest in self._index.get(target, ())]
 
-    def of(self, target: str) -> Iterator[tuple[int, list[FileHit]]]:
-        """The hits of *target*, source by source, in the order they were added."""
+    def of(self, target: str, sources: Container[int] | None = None) -> Iterator[tuple[int, list[FileHit]]]:
+        """The hits of *target*, source by source, as added (only those of *sources*, if given)."""
         for source, offset, length, _ in self._index.get(target, ()):
+            if sources is not None and source not in sources:
+                continue
             self._file.seek(offset)
             records = loads(self._file.read(length))
             yield source, [FileHit(path, from_plain(code), item_lines) for path, code, item_lines in records]

@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..model import Hunk
-from .pages import FoundExample
-
 
 @dataclass
 class CallableSummary:
@@ -23,12 +20,6 @@ class CallableSummary:
     examples: int
     page: str = ""
     page_status: str = ""
-
-    @classmethod
-    def of(cls, name: str, ranked: Sequence[FoundExample], kept: int) -> CallableSummary:
-        uses = sum(len(part.marked) for example in ranked for part in example.code if isinstance(part, Hunk))
-        projects = len({example.key for example in ranked})
-        return cls(name, uses, len(ranked), projects, kept)
 
     def line(self) -> str:
         """``NAME: 9 uses in 3 files of 2 projects, 3 examples; PAGE written``."""
