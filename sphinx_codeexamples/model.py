@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -56,21 +57,30 @@ class ProjectLinks:
     license: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Hunk:
     """A run of consecutive source lines.
 
     ``marked`` holds 0-based indexes into ``lines`` of the lines that use the
     callable; ``start`` is the original line number of the first line, when known.
+    The lines are kept as one string (``text``): a store's pages stay in memory
+    while a build reads, and a string per line costs twice the text.
     """
 
-    lines: tuple[str, ...]
-    marked: frozenset[int] = frozenset()
-    start: int | None = None
+    text: str
+    marked: frozenset[int]
+    start: int | None
+    size: int  # the number of lines (0 for none: ``text`` is "" for no line and for one empty line)
+
+    def __init__(self, lines: Sequence[str], marked: frozenset[int] = frozenset(), start: int | None = None):
+        object.__setattr__(self, "text", "\n".join(lines))
+        object.__setattr__(self, "marked", marked)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "size", len(lines))
 
     @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.text.split("\n")) if self.size else ()
 
     def marked_linenos(self) -> list[int]:
         """1-based line numbers within the hunk, as Pygments' ``hl_lines`` wants."""

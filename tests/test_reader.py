@@ -315,3 +315,12 @@ def test_real_corpus_reads_without_problems_and_keeps_every_marked_line(shared_d
         for example_ in page.examples:
             assert example_.source_url and example_.source_url.startswith("https://github.com/"), path
     assert hubs == 2
+
+
+def test_a_hunk_keeps_its_lines_as_one_string() -> None:
+    hunk = Hunk(["a = 1", "", "b(a)"], frozenset({2}), 10)
+    assert hunk.text == "a = 1\n\nb(a)"
+    assert hunk.lines == ("a = 1", "", "b(a)")
+    assert hunk == Hunk(("a = 1", "", "b(a)"), frozenset({2}), 10)
+    assert Hunk(()).lines == () and Hunk(("",)).lines == ("",)
+    assert Hunk(()) != Hunk(("",))
