@@ -183,9 +183,10 @@ def _is_import(line: str) -> bool:
     return text.startswith("import ") or (text.startswith("from ") and " import " in text)
 
 
-def _uses(hunk: Hunk) -> bool:
-    """True when a marked line of *hunk* is more than an import of the callable."""
-    return any(not _is_import(hunk.lines[index]) for index in hunk.marked if index < len(hunk.lines))
+def _use_lines(hunk: Hunk) -> list[int]:
+    """The marked lines of *hunk* (0-based) that are more than an import of the callable."""
+    lines = hunk.lines  # split from the hunk's text: once
+    return [index for index in hunk.marked if index < len(lines) and not _is_import(lines[index])]
 
 
 def used_hunk(example: Example) -> Hunk | None:
@@ -194,14 +195,14 @@ def used_hunk(example: Example) -> Hunk | None:
     hunks = example.hunks
     marked = [hunk for hunk in hunks if hunk.marked]
     return next(
-        (hunk for hunk in marked if _uses(hunk)), marked[0] if marked else hunks[0] if hunks else None
+        (hunk for hunk in marked if _use_lines(hunk)), marked[0] if marked else hunks[0] if hunks else None
     )
 
 
 def code_lines(example: Example) -> int:
     """The size of what an API entry shows of *example*."""
     hunk = used_hunk(example)
-    return len(hunk.lines) if hunk is not None else 0
+    return hunk.size if hunk is not None else 0
 
 
 def rank(examples: Iterable[Example]) -> list[Example]:
@@ -288,7 +289,7 @@ def _first_marked_line(example: Example) -> int | None:
     hunk = used_hunk(example)
     if hunk is None or hunk.start is None or not hunk.marked:
         return None
-    uses = [index for index in hunk.marked if index < len(hunk.lines) and not _is_import(hunk.lines[index])]
+    uses = _use_lines(hunk)
     return hunk.start + min(uses or hunk.marked)
 
 
@@ -335,7 +336,7 @@ def _example_nodes(example: Example, policy: LinkPolicy, options: RenderOptions)
     if shown is not None:
         names = names_by_hunk(example).get(example.hunks.index(shown), []) if options.link_names else []
         item += hunk_block(shown, example.language, options, names)
-    others = sum(1 for hunk in example.hunks if _uses(hunk) and hunk is not shown)
+    others = sum(1 for hunk in example.hunks if _use_lines(hunk) and hunk is not shown)
     if others:
         note = nodes.paragraph(classes=["codeexamples-elision"])
         if others == 1:
