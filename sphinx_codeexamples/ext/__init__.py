@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -41,6 +41,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-check-consistency", coverage.on_env_check_consistency)
     search.setup_search(app)
     app.add_node(highlight.linked_literal_block, **highlight.VISITORS)
+    app.connect("doctree-read", highlight.on_doctree_read)
     app.connect("doctree-read", links.on_doctree_read)
     app.connect("doctree-resolved", links.on_doctree_resolved)
     app.connect("env-get-updated", links.on_env_get_updated)

@@ -1,16 +1,18 @@
-"""Links in highlighted code, put in while Pygments formats the block (HTML builders only).
+"""Example code blocks: lexed while reading, links put in while Pygments formats them (HTML).
 
-A :class:`linked_literal_block` is a ``literal_block`` that also carries the
-names found in its code (``codeexamples_names``, set while reading; not
-``names``, a docutils attribute of every element) and, once they are resolved
-for the page being written, their links (``links``). Its HTML visitor
+Every example's code is a :class:`linked_literal_block`, a ``literal_block``
+that may also carry the names found in its code (``codeexamples_names``, set
+while reading; not ``names``, a docutils attribute of every element) and, once
+they are resolved for the page being written, their links (``links``); and,
+for builders that highlight, its tokens (see :mod:`.lexing`). Its HTML visitor
 lends the builder's highlighter a :class:`LinkingHtmlFormatter` for the one
 block: the formatter splits the token stream at the known (line, column)
 positions and wraps a token in ``<a>`` only when its text is the expected name
 (and it is not a string or a comment). Everything else (marked lines, line
 numbers, the ``<div class="highlight-...">`` around the block) is Sphinx's and
-Pygments' own. Other builders never see a link: their translators find no
-visitor for the subclass and use ``visit_literal_block``.
+Pygments' own. Other builders never see a link: the LaTeX visitor only lends the
+kept tokens, and other translators find no visitor for the subclass and use
+``visit_literal_block``.
 
 Two private parts of Pygments' ``HtmlFormatter`` are relied upon, and pinned by
 ``tests/test_highlight.py``: ``format_unencoded(tokensource, outfile)`` formats a
@@ -21,6 +23,7 @@ escaped lines.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -29,8 +32,13 @@ from docutils import nodes
 from pygments.formatters import HtmlFormatter
 from pygments.token import Comment, String
 
+from .lexing import LEXED, lexed, replaying
+
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.highlighting import PygmentsBridge
     from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
 
 #: A name found in the code: (line, column, end column, text, dotted name); line 1-based.
 Name = tuple[int, int, int, str, str]
@@ -113,24 +121,46 @@ def _split(ttype: Any, value: str, start: int, end: int, links: list[Link]) -> I
         yield ttype, value[position - start :]
 
 
-def visit_linked_literal_block(self: HTML5Translator, node: linked_literal_block) -> None:
-    """Highlight the block as Sphinx does, with a formatter that knows its links."""
-    links: list[Link] = node.get("links") or []
+@contextmanager
+def _linking(highlighter: PygmentsBridge, links: list[Link]) -> Iterator[None]:
+    """While in the block, *highlighter* formats with a formatter that knows its links."""
     if not links:
-        self.visit_literal_block(node)
+        yield
         return
-    highlighter = self.highlighter
     original = highlighter.formatter
     # PygmentsBridge.get_formatter() calls self.formatter(**options): a partial does.
     highlighter.formatter = partial(LinkingHtmlFormatter, code_links=links)  # type: ignore[assignment]
     try:
-        self.visit_literal_block(node)
+        yield
     finally:
         highlighter.formatter = original
 
 
-def depart_linked_literal_block(self: HTML5Translator, node: linked_literal_block) -> None:
+def visit_html(self: HTML5Translator, node: linked_literal_block) -> None:
+    """Highlight the block as Sphinx does, from its kept tokens, with a formatter that knows its links."""
+    with replaying(self.highlighter, node), _linking(self.highlighter, node.get("links") or []):
+        self.visit_literal_block(node)
+
+
+def visit_latex(self: LaTeXTranslator, node: linked_literal_block) -> None:
+    """Highlight the block as Sphinx does, from its kept tokens."""
+    with replaying(self.highlighter, node):
+        self.visit_literal_block(node)
+
+
+def depart(self: HTML5Translator | LaTeXTranslator, node: linked_literal_block) -> None:
     self.depart_literal_block(node)
 
 
-VISITORS: dict[str, Any] = {"html": (visit_linked_literal_block, depart_linked_literal_block)}
+VISITORS: dict[str, Any] = {"html": (visit_html, depart), "latex": (visit_latex, depart)}
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Lex the document's example code blocks now, when the builder highlights (see :mod:`.lexing`)."""
+    highlighter: PygmentsBridge | None = getattr(app.builder, "highlighter", None)
+    if highlighter is None:
+        return
+    for block in doctree.findall(linked_literal_block):
+        kept = lexed(highlighter, block, app.config)
+        if kept is not None:
+            block[LEXED] = kept

@@ -131,10 +131,9 @@ def hunk_block(
     hunk: Hunk, language: str, options: RenderOptions, names: Sequence[Name] = ()
 ) -> nodes.literal_block:
     """One hunk as a highlighted literal block, its marked lines as ``hl_lines``; *names* are the
-    spans :mod:`.links` turns into links when the page is written."""
+    spans :mod:`.links` turns into links when the page is written (see :mod:`.highlight`)."""
     text = hunk.text
-    kind = linked_literal_block if names else nodes.literal_block
-    block = kind(text, text, classes=[CODE_CLASS, *_search_classes(options)])
+    block = linked_literal_block(text, text, classes=[CODE_CLASS, *_search_classes(options)])
     if names:
         block[NAMES] = list(names)
     block["language"] = language
