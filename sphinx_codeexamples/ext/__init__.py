@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Bump when the shape of the data stored in the environment changes.
-ENV_VERSION = 7
+ENV_VERSION = 8
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:

@@ -334,7 +334,7 @@ def _example_nodes(example: Example, policy: LinkPolicy, options: RenderOptions)
     item += provenance(example, policy)
     shown = used_hunk(example)
     if shown is not None:
-        names = names_by_hunk(example).get(example.hunks.index(shown), []) if options.link_names else []
+        names = names_by_hunk(example).get(example.hunks.index(shown)) if options.link_names else None
         item += hunk_block(shown, example.language, options, names)
     others = sum(1 for hunk in example.hunks if _use_lines(hunk) and hunk is not shown)
     if others:

@@ -22,11 +22,12 @@ escaped lines.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from docutils import nodes
 from pygments.formatters import HtmlFormatter
@@ -46,12 +47,35 @@ Name = tuple[int, int, int, str, str]
 Link = tuple[int, int, int, str, str, str]
 
 
-#: The attribute of a :class:`linked_literal_block` that holds its names.
+#: The attribute of a :class:`linked_literal_block` that holds its names (:data:`PackedNames`).
 NAMES = "codeexamples_names"
+#: Names packed as every document keeps them until it is written: the (line, column, end
+#: column) of each in one array, then their texts, then their dotted names.
+PackedNames: TypeAlias = "tuple[array[int], tuple[str, ...], tuple[str, ...]]"
 
 
 class linked_literal_block(nodes.literal_block):  # type: ignore[misc]
-    """A literal block whose names link (:data:`NAMES`: :data:`Name` list, ``links``: :data:`Link` list)."""
+    """A literal block whose names link (:data:`NAMES`: :data:`PackedNames`, ``links``: :data:`Link` list)."""
+
+
+def pack_names(names: Iterable[Name]) -> PackedNames:
+    positions: array[int] = array("I")
+    texts: list[str] = []
+    dotted: list[str] = []
+    for line, column, end, text, name in names:
+        positions.extend((line, column, end))
+        texts.append(text)
+        dotted.append(name)
+    return positions, tuple(texts), tuple(dotted)
+
+
+def block_names(block: nodes.Element) -> Iterator[Name]:
+    """The names of *block* (none when it has none)."""
+    packed: PackedNames | None = block.get(NAMES)
+    if packed is None:
+        return iter(())
+    positions, texts, dotted = packed
+    return zip(positions[0::3], positions[1::3], positions[2::3], texts, dotted, strict=True)
 
 
 class _LinkedText(str):

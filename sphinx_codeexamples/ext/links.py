@@ -22,7 +22,7 @@ the builder, so they are right in html, dirhtml, singlehtml and epub.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from sphinx.errors import NoUri
 from ..extract.names import names_in
 from ..model import Example
 from .domain import CodeExamplesDomain
-from .highlight import NAMES, Link, Name, linked_literal_block
+from .highlight import Link, Name, PackedNames, block_names, linked_literal_block, pack_names
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,26 +43,26 @@ if TYPE_CHECKING:
 PYTHON = frozenset({"python", "python3", "py", "py3"})
 
 
-def names_by_hunk(example: Example) -> dict[int, list[Name]]:
+def names_by_hunk(example: Example) -> Mapping[int, PackedNames]:
     """The names found in each hunk of *example* (by the hunk's index among the hunks)."""
     hunks = tuple(hunk.text for hunk in example.hunks)
     if example.language.lower() not in PYTHON or not hunks or hunks[0].lstrip().startswith(">>>"):
         return {}
-    return {index: list(names) for index, names in _names(hunks).items()}
+    return _names(hunks)
 
 
 @lru_cache(maxsize=256)
-def _names(hunks: tuple[str, ...]) -> dict[int, tuple[Name, ...]]:
+def _names(hunks: tuple[str, ...]) -> dict[int, PackedNames]:
     """The names of some code, once per process (an example may be shown on several pages).
 
-    Their texts are interned: Sphinx keeps every document's tree in memory between
-    reading and writing, and the same few names recur in every block of a store.
+    They are packed and their texts interned: Sphinx keeps every document's tree in
+    memory between reading and writing, and the same few names recur in every block.
     """
     found: dict[int, list[Name]] = {}
     for use in names_in(hunks):
         name = (use.line, use.column, use.end, sys.intern(use.text), sys.intern(use.dotted))
         found.setdefault(use.hunk, []).append(name)
-    return {index: tuple(names) for index, names in found.items()}
+    return {index: pack_names(names) for index, names in found.items()}
 
 
 def clear_cache() -> None:
@@ -196,7 +196,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for block in doctree.findall(linked_literal_block):
         resolver = resolver or NameResolver(app, docname)
         links: list[Link] = []
-        for line, column, end, text, dotted in block.get(NAMES, ()):
+        for line, column, end, text, dotted in block_names(block):
             uri = resolver.uri(dotted)
             if uri:
                 links.append((line, column, end, text, dotted, uri))
@@ -205,7 +205,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def linked_names(blocks: Iterable[linked_literal_block]) -> set[str]:
     """The dotted names of the names in *blocks*."""
-    return {name[4] for block in blocks for name in block.get(NAMES, ())}
+    return {name[4] for block in blocks for name in block_names(block)}
 
 
 # -- events ---------------------------------------------------------------------------------------

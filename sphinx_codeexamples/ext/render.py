@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..model import Elision, Example, Hunk, Page
-from .highlight import NAMES, Name, linked_literal_block
+from .highlight import NAMES, PackedNames, linked_literal_block
 from .i18n import _, elision_text, example_title, format_nodes, intro_sentence
 from .links import names_by_hunk
 from .markdown import LinkPolicy, markdown_to_nodes
@@ -122,20 +122,20 @@ def _code(example: Example, options: RenderOptions) -> Sequence[nodes.Node]:
         if isinstance(part, Elision):
             rendered.append(_elision(part, options))
         else:
-            rendered.append(hunk_block(part, example.language, options, names.get(hunks, [])))
+            rendered.append(hunk_block(part, example.language, options, names.get(hunks)))
             hunks += 1
     return rendered
 
 
 def hunk_block(
-    hunk: Hunk, language: str, options: RenderOptions, names: Sequence[Name] = ()
+    hunk: Hunk, language: str, options: RenderOptions, names: PackedNames | None = None
 ) -> nodes.literal_block:
     """One hunk as a highlighted literal block, its marked lines as ``hl_lines``; *names* are the
     spans :mod:`.links` turns into links when the page is written (see :mod:`.highlight`)."""
     text = hunk.text
     block = linked_literal_block(text, text, classes=[CODE_CLASS, *_search_classes(options)])
-    if names:
-        block[NAMES] = list(names)
+    if names is not None:
+        block[NAMES] = names
     block["language"] = language
     # Stored code is not byte-faithful (and may be Python 2): highlight what lexes, never warn.
     block["force"] = True
