@@ -117,9 +117,13 @@ def file_blake2b(path: str) -> str:
 
 
 def _file_digest(path: str, digest: Any) -> str:
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
+    """*digest* of the file, read into one small buffer (no new chunk for every read: a large
+    archive would leave memory behind in each hashing thread's allocator)."""
+    buffer = bytearray(1 << 16)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as stream:
+        while size := stream.readinto(buffer):
+            digest.update(view[:size])
     return str(digest.hexdigest())
 
 
