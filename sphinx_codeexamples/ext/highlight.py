@@ -59,6 +59,7 @@ class linked_literal_block(nodes.literal_block):  # type: ignore[misc]
 
 
 def pack_names(names: Iterable[Name]) -> PackedNames:
+    """*names* as a block keeps them (see :func:`block_names`)."""
     positions: array[int] = array("I")
     texts: list[str] = []
     dotted: list[str] = []
