@@ -156,3 +156,18 @@ def test_blocks_keep_tokens_for_builders_that_highlight(
         assert all((lexing.LEXED in node) is expected for node in blocks)
         if expected:
             assert all(node[lexing.LEXED][0] == pygments.__version__ for node in blocks)
+
+
+def test_latex_after_html_reuses_their_tokens(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    """Builders that share a doctree directory (``sphinx-build -M``) share the kept tokens."""
+    shared = tmp_path / "shared"
+    shutil.copytree(ROOT, shared)
+    make_app("html", srcdir=shared).build()
+    latex = make_app("latex", srcdir=shared)
+    latex.build()
+    assert "0 added, 0 changed, 0 removed" in latex._status.getvalue()  # nothing read again
+    fresh = tmp_path / "fresh"
+    shutil.copytree(ROOT, fresh)
+    alone = make_app("latex", srcdir=fresh)
+    alone.build()
+    assert files(Path(latex.outdir)) == files(Path(alone.outdir))
