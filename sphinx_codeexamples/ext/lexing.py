@@ -25,15 +25,16 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, TypeAlias
 
 import pygments
-from docutils import nodes
 from pygments.filters import ErrorToken
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_by_name
-from pygments.token import STANDARD_TYPES, _TokenType
+from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 from sphinx.highlighting import lexer_classes
 
 if TYPE_CHECKING:
+    from docutils import nodes
+    from pygments.token import _TokenType
     from sphinx.config import Config
     from sphinx.highlighting import PygmentsBridge
 
