@@ -17,9 +17,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 from sphinx.util.inventory import InventoryFile
+
+from sphinx_codeexamples.ext.related import related_placeholder
 
 ROOT = Path(__file__).parent / "roots" / "test-site"
 EX = "examples/sqlalchemy"
@@ -250,6 +253,43 @@ def test_role_callable_not_shown(make_app: MakeApp, site: Path) -> None:
     unshown = [line for line in found if "[codeexamples.unshown-callable]" in line]
     assert len(unshown) == 3, found
     assert all("guide.rst" in line for line in unshown)
+
+
+def test_related_links_made_by_the_writer(make_app: MakeApp, site: Path) -> None:
+    """A resolved tree keeps the placeholder (a few bytes where the list has a link per sibling):
+    under ``-j``, Sphinx holds every resolved document until its writer is done. The translator
+    makes the links; a list with none was removed when resolving, its anchor kept."""
+    app = make_app("html", srcdir=site)
+    try:
+        app.build()
+        resolved = app.env.get_doctree(OBJECT_SESSION)
+        app.env.apply_post_transforms(resolved, OBJECT_SESSION)
+        assert len(list(resolved.findall(related_placeholder))) == 1
+        assert not [
+            node for node in resolved.findall(nodes.container) if "codeexamples-related" in node["classes"]
+        ]
+        alone = app.env.get_doctree(f"{EX}/sqlalchemy.create_engine")
+        app.env.apply_post_transforms(alone, f"{EX}/sqlalchemy.create_engine")
+        assert not list(alone.findall(related_placeholder))
+    finally:
+        app.cleanup()
+    assert [text for text, _ in related(page(app, OBJECT_SESSION))] == ["relationship", "Session", "session"]
+
+
+@pytest.mark.parametrize("buildername", ["man", "texinfo", "pseudoxml"])
+def test_related_lists_other_builders(make_app: MakeApp, site: Path, buildername: str) -> None:
+    """Formats without a translator of ours (pseudo-XML) get the links from the post-transform."""
+    app = build(make_app, site, buildername)
+    assert warnings(app) == []
+    written = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in Path(app.outdir).rglob("*")
+        if path.suffix in (".1", ".texi", ".pseudoxml")
+    )
+    assert written.count("More code examples from") == 6
+    if buildername == "pseudoxml":
+        assert 'refuri="sqlalchemy.orm.relationship#codeexamples-sqlalchemy-orm-relationship"' in written
+        assert "related_placeholder" not in written
 
 
 # -- every builder ------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """Related callables: a placeholder at read time, links at write time.
 
-The directive inserts a :class:`related_placeholder`; :class:`RelatedCallables`
-(a post-transform) replaces it with links to the other callables of the same
-module that the build shows, made with ``make_refnode`` through the domain, so
-they are right in every builder.
+The directive inserts a :class:`related_placeholder`. The links it stands for
+(to the other callables of the same module that the build shows, made with
+``make_refnode`` through the domain, so they are right in every builder) are
+made as late as the builder allows: by the translator, as it reaches the
+placeholder, for the builders whose formats have one (:data:`VISITORS`); else
+by :class:`RelatedCallables`, a post-transform. A list has a link to every other
+callable of its module, so a module of *n* callables gives *n* - 1 links on each
+of *n* pages: under ``-j``, Sphinx resolves every document before its writers
+are done with them, and a placeholder holds that many links in a few bytes.
 """
 
 from __future__ import annotations
@@ -73,15 +78,19 @@ def remove_keeping_anchors(node: Element) -> None:
         node.replace_self(nodes.target("", "", ids=node["ids"], names=node["names"]))
 
 
-def skip_node(translator: SphinxTranslator, node: Element) -> None:
-    """Visitor for any placeholder left in a tree (e.g. when a builder skips post-transforms)."""
+def visit_placeholder(translator: SphinxTranslator, node: Element) -> None:
+    """Put the links in the placeholder's place and translate them; the placeholder itself is skipped."""
+    replacement = related_list(node, translator.builder)
+    if replacement:
+        node.replace_self(replacement)  # in the tree: translators look at a node's parent
+        for new in replacement:
+            new.walkabout(translator)
     raise nodes.SkipNode
 
 
-#: ``app.add_node`` keyword arguments so every writer can cope with a stray placeholder.
-VISITORS: dict[str, Any] = {
-    format_name: (skip_node, None) for format_name in ("html", "latex", "text", "man", "texinfo")
-}
+#: The formats whose translators make the links (``app.add_node`` keyword arguments).
+LATE_FORMATS = ("html", "latex", "text", "man", "texinfo")
+VISITORS: dict[str, Any] = {format_name: (visit_placeholder, None) for format_name in LATE_FORMATS}
 
 
 def quiet_xref(domain: str, reftype: str, target: str, text: str, docname: str) -> addnodes.pending_xref:
@@ -123,37 +132,54 @@ def related_nodes(
 
 
 class RelatedCallables(SphinxPostTransform):
-    """Expand each :class:`related_placeholder` into links (or nothing).
+    """Expand each :class:`related_placeholder` into links, or remove it when it has none.
 
-    The callables listed are shown in this build, so each link is made here, with
-    ``make_refnode``, rather than left to the reference resolver.
+    For the formats of :data:`LATE_FORMATS`, a placeholder with links is left to
+    the translator (:func:`visit_placeholder`); its anchors are moved either way.
     """
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain = self.env.domains["codeexamples"]
-        assert isinstance(domain, CodeExamplesDomain)
-        settings = domain.settings
+        builder = _builder(self.env)
+        late = builder.format in LATE_FORMATS
         for node in list(self.document.findall(related_placeholder)):
-            groups = (
-                domain.related(node["dotted"], node["module"], settings.related_parent)
-                if settings.related
-                else []
-            )
-            replacement = related_nodes(groups, partial(self._link, domain, node["docname"]))
+            if late and related_groups(node, self.env):
+                continue
+            replacement = [] if late else related_list(node, builder)
             if replacement:
                 node.replace_self(replacement)
             else:
                 remove_keeping_anchors(node)
 
-    def _link(self, domain: CodeExamplesDomain, docname: str, record: ShownCallable) -> nodes.Node:
-        text = record.short_name
-        contnode = nodes.literal(text, text, classes=["xref", "codeexamples"])
-        try:
-            return domain.reference(_builder(self.env), docname, record, contnode, record.dotted)
-        except NoUri:
-            return contnode
+
+def related_groups(node: Element, env: BuildEnvironment) -> list[tuple[str, list[ShownCallable]]]:
+    """The module groups of the related list that *node* stands for (none when lists are off)."""
+    domain = _domain(env)
+    if not domain.settings.related:
+        return []
+    return domain.related(node["dotted"], node["module"], domain.settings.related_parent)
+
+
+def related_list(node: Element, builder: Builder) -> list[nodes.Node]:
+    """The nodes of the related list that *node* stands for, linked for *builder*."""
+    groups = related_groups(node, builder.env)
+    return related_nodes(groups, partial(_link, _domain(builder.env), builder, node["docname"]))
+
+
+def _link(domain: CodeExamplesDomain, builder: Builder, docname: str, record: ShownCallable) -> nodes.Node:
+    text = record.short_name
+    contnode = nodes.literal(text, text, classes=["xref", "codeexamples"])
+    try:
+        return domain.reference(builder, docname, record, contnode, record.dotted)
+    except NoUri:
+        return contnode
+
+
+def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
+    domain = env.domains["codeexamples"]
+    assert isinstance(domain, CodeExamplesDomain)
+    return domain
 
 
 def _builder(env: BuildEnvironment) -> Builder:
