@@ -276,6 +276,24 @@ def test_related_links_made_by_the_writer(make_app: MakeApp, site: Path) -> None
     assert [text for text, _ in related(page(app, OBJECT_SESSION))] == ["relationship", "Session", "session"]
 
 
+class _other_node(nodes.Element):
+    """A node another extension registers for one builder by name."""
+
+
+def test_related_links_when_a_builder_has_handlers_of_its_own(make_app: MakeApp, site: Path) -> None:
+    """Sphinx gives a builder's translators the handlers registered for its name, if any, instead
+    of those for its format: then ours are not there, and the post-transform makes the links."""
+    app = make_app("dirhtml", srcdir=site)
+    try:
+        app.add_node(_other_node, dirhtml=(lambda self, node: None, None))
+        app.build()
+    finally:
+        app.cleanup()
+    assert warnings(app) == []
+    html = soup(Path(app.outdir) / OBJECT_SESSION / "index.html")
+    assert [text for text, _ in related(html)] == ["relationship", "Session", "session"]
+
+
 @pytest.mark.parametrize("buildername", ["man", "texinfo", "pseudoxml"])
 def test_related_lists_other_builders(make_app: MakeApp, site: Path, buildername: str) -> None:
     """Formats without a translator of ours (pseudo-XML) get the links from the post-transform."""

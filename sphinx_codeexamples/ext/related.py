@@ -28,6 +28,7 @@ from .search import NO_SEARCH
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.util.docutils import SphinxTranslator
@@ -88,9 +89,10 @@ def visit_placeholder(translator: SphinxTranslator, node: Element) -> None:
     raise nodes.SkipNode
 
 
-#: The formats whose translators make the links (``app.add_node`` keyword arguments).
-LATE_FORMATS = ("html", "latex", "text", "man", "texinfo")
-VISITORS: dict[str, Any] = {format_name: (visit_placeholder, None) for format_name in LATE_FORMATS}
+#: ``app.add_node`` keyword arguments: the formats whose translators make the links.
+VISITORS: dict[str, Any] = {
+    format_name: (visit_placeholder, None) for format_name in ("html", "latex", "text", "man", "texinfo")
+}
 
 
 def quiet_xref(domain: str, reftype: str, target: str, text: str, docname: str) -> addnodes.pending_xref:
@@ -134,15 +136,15 @@ def related_nodes(
 class RelatedCallables(SphinxPostTransform):
     """Expand each :class:`related_placeholder` into links, or remove it when it has none.
 
-    For the formats of :data:`LATE_FORMATS`, a placeholder with links is left to
-    the translator (:func:`visit_placeholder`); its anchors are moved either way.
+    Where the builder's translators have :func:`visit_placeholder` (:data:`VISITORS`),
+    a placeholder with links is left to them; one without is removed either way.
     """
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
         builder = _builder(self.env)
-        late = builder.format in LATE_FORMATS
+        late = _translator_makes_links(self.env, builder)
         for node in list(self.document.findall(related_placeholder)):
             if late and related_groups(node, self.env):
                 continue
@@ -182,8 +184,22 @@ def _domain(env: BuildEnvironment) -> CodeExamplesDomain:
     return domain
 
 
+def _translator_makes_links(env: BuildEnvironment, builder: Builder) -> bool:
+    """Whether *builder*'s translators get :func:`visit_placeholder`: Sphinx gives them the handlers
+    registered for the builder's name if any, else those for its format (read, never changed)."""
+    handlers = _app(env).registry.translation_handlers
+    chosen = handlers.get(builder.name)
+    if chosen is None:
+        chosen = handlers.get(builder.format, {})
+    return related_placeholder.__name__ in chosen
+
+
 def _builder(env: BuildEnvironment) -> Builder:
-    """The builder of *env*'s application: Sphinx 9 deprecates ``SphinxTransform.app`` and its own
-    post-transforms read ``env._app`` (``env.app`` before 8.2); pinned by the related-list tests."""
-    app = getattr(env, "_app", None) or env.app
-    return app.builder
+    return _app(env).builder
+
+
+def _app(env: BuildEnvironment) -> Sphinx:
+    """*env*'s application: Sphinx 9 deprecates ``SphinxTransform.app`` and its own post-transforms
+    read ``env._app`` (``env.app`` before 8.2); pinned by the related-list tests."""
+    app: Sphinx = getattr(env, "_app", None) or env.app
+    return app
