@@ -146,9 +146,11 @@ class RelatedCallables(SphinxPostTransform):
         builder = _builder(self.env)
         late = _translator_makes_links(self.env, builder)
         for node in list(self.document.findall(related_placeholder)):
-            if late and related_groups(node, self.env):
+            if late:
+                if not related_groups(node, self.env):
+                    remove_keeping_anchors(node)
                 continue
-            replacement = [] if late else related_list(node, builder)
+            replacement = related_list(node, builder)
             if replacement:
                 node.replace_self(replacement)
             else:
