@@ -184,6 +184,13 @@ def test_core_metadata() -> None:
     assert meta.pypi == "https://pypi.org/project/demo-pkg/"
 
 
+def test_core_metadata_is_utf8() -> None:
+    data = "Name: caf\u00e9-tools\nSummary: \U0001f308 Drop-in caf\u00e9 for Click\n".encode()
+    meta = from_core_metadata(data)
+    assert (meta.name, meta.summary) == ("caf\u00e9-tools", "\U0001f308 Drop-in caf\u00e9 for Click")
+    assert from_core_metadata(b"Name: x\nSummary: bad \xff byte\n").summary == "bad \ufffd byte"
+
+
 def test_long_license_text_falls_back_to_the_classifier() -> None:
     data = (
         b"Name: x\nLicense: "

@@ -97,11 +97,16 @@ def _license(expression: str, text: str, classifiers: Iterable[str]) -> str:
 
 
 def from_core_metadata(data: bytes) -> ProjectMeta:
-    """Metadata from a ``PKG-INFO`` or ``METADATA`` file (the core metadata format)."""
-    from email.parser import BytesParser
+    """Metadata from a ``PKG-INFO`` or ``METADATA`` file (the core metadata format).
+
+    The format is UTF-8 (as ``importlib.metadata`` reads it); the email parser's own
+    reading of bytes takes them as ASCII and would turn every other character into
+    U+FFFD, which also stops ``pdflatex``.
+    """
+    from email.parser import Parser
     from email.policy import compat32
 
-    message = BytesParser(policy=compat32).parsebytes(data, headersonly=True)
+    message = Parser(policy=compat32).parsestr(data.decode("utf-8", "replace"), headersonly=True)
 
     def get(key: str) -> str:
         return _clean(message.get(key, ""))
