@@ -74,6 +74,29 @@ def test_sdist_members_are_read_in_memory_and_unsafe_ones_skipped(tmp_path: Path
     assert not (tmp_path / "evil.py").exists()
 
 
+def test_a_member_is_read_under_its_normalised_name(tmp_path: Path) -> None:
+    """The quick look at a member's raw name keeps every member the full check keeps."""
+    sdist = make_sdist(
+        tmp_path / "demo-1.0.tar.gz",
+        {
+            "demo-1.0/./demo/a.py/": b"a = 1\n",  # a regular file whose name ends with a slash
+            "demo-1.0\\demo\\b.py": b"b = 1\n",
+            "demo-1.0/demo/c.py/.": b"c = 1\n",
+            "demo-1.0/demo/PKG-INFO": b"not at the top: not metadata\n",
+            "demo-1.0//PKG-INFO/": PKG_INFO,
+            "demo-1.0/Licence.txt": b"MIT\n",
+            "demo-1.0/demo/data.txt": b"skipped\n",
+        },
+    )
+    assert paths(Source.open(str(sdist))) == {
+        "demo/a.py": b"a = 1\n",
+        "demo/b.py": b"b = 1\n",
+        "demo/c.py": b"c = 1\n",
+        "PKG-INFO": PKG_INFO,
+        "Licence.txt": b"MIT\n",
+    }
+
+
 def test_oversized_member_is_reported_not_read(tmp_path: Path) -> None:
     sdist = make_sdist(tmp_path / "big-1.0.tar.gz", {"big-1.0/big.py": b"#" * (MAX_BYTES + 1)})
     [file] = list(Source.open(str(sdist)).files())
