@@ -20,7 +20,10 @@ Measurements (``python benchmarks/bench_scale.py WHAT ...``):
 ``jobs DJANGO_SDIST``
     ``--jobs 2`` against ``--jobs 1`` (no cache) on the Django sdist, 20 Django
     callables; the stores written must be byte-identical. Target: >= 1.8x on two
-    idle cores. Get the sdist with
+    idle cores. Two ceilings are printed with it: the machine's (two independent
+    ``--jobs 1`` runs started together) and the sdist's own (what perfect
+    scheduling on two cores could make of its measured reading and parsing, see
+    :func:`jobs_ceiling`). Get the sdist with
     ``pip download --no-deps --no-binary :all: -d /work/dl "django==5.2.*"``.
 ``fetch``
     fetch the :data:`PACKAGES` (pinned dependents of click) with ``extract
@@ -359,18 +362,20 @@ def jobs_ceiling(sdist: str, one: float) -> tuple[float, float, float]:
     """The CPU seconds of reading *sdist* and of parsing its files, and the least wall time
     ``--jobs 2`` could take, given ``--jobs 1``'s wall time *one*.
 
-    An archive is read by one process, front to back (a compressed stream); each file can be
-    parsed once it is read. Measured here, in this process, one file per task: the reader's
-    CPU time before each file is released, and each file's parse. Whatever is released
-    after the reader's time *r* (the rest of the reading and those files' parses) takes
-    at least half its CPU time after *r* on 2 cores; the rest of the command (start,
-    ranking, writing: *one* less reading and parsing) runs on one core. The bound grants
-    what no executor gives: files moved between processes for free, a parse split in two.
+    An archive is read by one process, front to back (a compressed stream); a file can
+    be parsed once it is read. Measured here, in this process, as ``--jobs 1`` runs: the
+    reader's CPU time when each batch is handed over, and each batch's parse; a batch's
+    files are taken as read evenly since the one before (as if each were handed over as
+    soon as read). Whatever is read after the reader's time *r* (the rest of the reading
+    and those files' parses) takes at least half its CPU time after *r* on 2 cores; the
+    rest of the command (start, ranking, writing: *one* less reading and parsing) runs
+    on one core. The bound grants what no executor gives: files moved between processes
+    for free, a parse split in two.
     """
     sys.path.insert(0, str(ROOT))
     from concurrent.futures import Future
 
-    from sphinx_codeexamples.extract import runner
+    from sphinx_codeexamples.extract.runner import Runner
     from sphinx_codeexamples.extract.sources import Source
 
     class Recorder:
@@ -381,34 +386,33 @@ def jobs_ceiling(sdist: str, one: float) -> tuple[float, float, float]:
         def __init__(self) -> None:
             self.begin = time.process_time()
             self.parsing = 0.0
-            self.tasks: list[tuple[float, float]] = []  # (reader's time at release, parse time)
+            self.batches: list[tuple[float, float]] = []  # (reader's time at hand-over, parse time)
 
         def submit(self, function: Any, argument: Any) -> Future[Any]:
             start = time.process_time()
             future: Future[Any] = Future()
             future.set_result(function(argument))
             cost = time.process_time() - start
-            self.tasks.append((start - self.begin - self.parsing, cost))
+            self.batches.append((start - self.begin - self.parsing, cost))
             self.parsing += cost
             return future
 
         def close(self) -> None:
             pass
 
-    batch_files, runner.BATCH_FILES = runner.BATCH_FILES, 1  # released one by one, as soon as read
-    try:
-        recorder = Recorder()
-        for _ in runner.Runner(DJANGO_CALLABLES, recorder).run([Source.open(sdist)]):
-            pass
-    finally:
-        runner.BATCH_FILES = batch_files
+    recorder = Recorder()
+    for _ in Runner(DJANGO_CALLABLES, recorder).run([Source.open(sdist)]):
+        pass
     parsing = recorder.parsing
     reading = time.process_time() - recorder.begin - parsing
     spread = (reading + parsing) / 2
-    after = parsing
-    for released, cost in recorder.tasks:
-        spread = max(spread, released + (reading - released + after) / 2)
-        after -= cost
+    after, previous = parsing, 0.0
+    for released, cost in recorder.batches:
+        for step in range(1, 65):  # the batch's files, read evenly since the batch before
+            read = previous + (released - previous) * step / 64
+            spread = max(spread, read + (reading - read + after) / 2)
+            after -= cost / 64
+        previous = released
     return reading, parsing, one - reading - parsing + spread
 
 
