@@ -375,7 +375,7 @@ def jobs_ceiling(sdist: str, one: float) -> tuple[float, float, float]:
     sys.path.insert(0, str(ROOT))
     from concurrent.futures import Future
 
-    from sphinx_codeexamples.extract.runner import Runner
+    from sphinx_codeexamples.extract.runner import BATCH_FILES, Runner
     from sphinx_codeexamples.extract.sources import Source
 
     class Recorder:
@@ -408,10 +408,10 @@ def jobs_ceiling(sdist: str, one: float) -> tuple[float, float, float]:
     spread = (reading + parsing) / 2
     after, previous = parsing, 0.0
     for released, cost in recorder.batches:
-        for step in range(1, 65):  # the batch's files, read evenly since the batch before
-            read = previous + (released - previous) * step / 64
+        for step in range(1, BATCH_FILES + 1):  # the batch's files, read evenly since the batch before
+            read = previous + (released - previous) * step / BATCH_FILES
             spread = max(spread, read + (reading - read + after) / 2)
-            after -= cost / 64
+            after -= cost / BATCH_FILES
         previous = released
     return reading, parsing, one - reading - parsing + spread
 
