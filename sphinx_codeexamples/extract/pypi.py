@@ -110,33 +110,39 @@ def fetch(
     os.makedirs(download_dir, exist_ok=True)
     command = list(pip) if pip is not None else [sys.executable, "-m", "pip"]
     there = _downloaded(download_dir)
+    # what the download cache has is taken here; pip runs (in threads) only for the rest
+    outcomes = [_from_cache(requirement, download_dir, there, sha256) for requirement in requirements]
+    wanted = [outcome for outcome in outcomes if isinstance(outcome, str)]
 
     def fetch_one(requirement: str) -> Fetched | FetchFailure:
-        return _fetch_one(command, requirement, download_dir, there, sha256)
+        path = _download(command, requirement, download_dir)
+        return path if isinstance(path, FetchFailure) else _fetched(path, requirement, sha256)
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        outcomes = list(pool.map(fetch_one, requirements))
+    if wanted:
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            downloaded = iter(list(pool.map(fetch_one, wanted)))
+        outcomes = [next(downloaded) if isinstance(outcome, str) else outcome for outcome in outcomes]
     fetched = [outcome for outcome in outcomes if isinstance(outcome, Fetched)]
     failures = [outcome for outcome in outcomes if isinstance(outcome, FetchFailure)]
     return fetched, failures
 
 
-def _fetch_one(
-    command: list[str],
-    requirement: str,
-    download_dir: str,
-    there: list[tuple[str, str, str]],
-    sha256: Callable[[str], str],
-) -> Fetched | FetchFailure:
+def _from_cache(
+    requirement: str, download_dir: str, there: list[tuple[str, str, str]], sha256: Callable[[str], str]
+) -> Fetched | FetchFailure | str:
+    """*requirement*'s release when the download cache has it, why it cannot be fetched, or the
+    requirement itself when pip must fetch it."""
     try:
         parsed = Requirement(requirement)
     except InvalidRequirement as error:
         return FetchFailure(requirement, f"not a requirement: {error}")
     if parsed.url:
         return FetchFailure(requirement, "direct references (name @ url) are not supported")
-    path = _cached(parsed, download_dir, there) or _download(command, requirement, download_dir)
-    if isinstance(path, FetchFailure):
-        return path
+    path = _cached(parsed, download_dir, there)
+    return requirement if path is None else _fetched(path, requirement, sha256)
+
+
+def _fetched(path: str, requirement: str, sha256: Callable[[str], str]) -> Fetched | FetchFailure:
     release = release_of(path, requirement, sha256)
     if release is None:
         return FetchFailure(requirement, f"pip gave an unknown kind of file: {path}")

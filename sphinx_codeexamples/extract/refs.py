@@ -212,7 +212,7 @@ class Linker:
         names: dict[str, str] = {}
         try:
             if not location.lower().endswith((".whl", ".zip")):
-                with tarfile.open(location, mode="r:*") as archive:
+                with tarfile.open(location, mode="r|*") as archive:  # one read, no seeking
                     first = archive.next()
                 return (first.name.replace("\\", "/").split("/")[0] if first else ""), names
             with zipfile.ZipFile(location) as archive:
