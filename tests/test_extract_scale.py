@@ -21,7 +21,7 @@ from sphinx_codeexamples.extract import sources as sources_module
 from sphinx_codeexamples.extract.cache import ResultCache
 from sphinx_codeexamples.extract.executor import ExecutorError, InlineExecutor, ProcessExecutor, make_executor
 from sphinx_codeexamples.extract.pipeline import scan, write_store
-from sphinx_codeexamples.extract.pypi import read_requirements, release_of
+from sphinx_codeexamples.extract.pypi import fetch, read_requirements, release_of
 from sphinx_codeexamples.extract.sources import Source
 from sphinx_codeexamples.model import CallableName
 
@@ -395,6 +395,30 @@ def test_release_of_a_file_and_sources_carry_it(tmp_path: Path, index: Path) -> 
     assert requirements == ["a==1", "b>=2"] and [failure.reason for failure in failures] == [
         "options are not supported: -e ."
     ]
+
+
+FAKE_PIP = """
+import os, sys
+arguments = sys.argv[1:]
+name, version = arguments[-1].split("==")
+with open(os.path.join(arguments[arguments.index("--dest") + 1], f"{name}-{version}.tar.gz"), "wb"):
+    pass
+with open(os.path.join(os.path.dirname(__file__), "calls"), "a") as calls:
+    calls.write(arguments[-1] + "\\n")
+"""
+
+
+def test_fetch_takes_what_the_download_cache_has_and_keeps_the_order(tmp_path: Path) -> None:
+    pip = tmp_path / "pip.py"
+    pip.write_text(FAKE_PIP)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "cached-1.0.tar.gz").write_bytes(b"")
+    requirements = ["first==2.0", "cached==1.0", "not a requirement", "last==3.0"]
+    fetched, failures = fetch(requirements, str(downloads), pip=[sys.executable, str(pip)])
+    assert [item.release.name for item in fetched] == ["first", "cached", "last"]
+    assert [failure.requirement for failure in failures] == ["not a requirement"]
+    assert sorted((tmp_path / "calls").read_text().split()) == ["first==2.0", "last==3.0"]
 
 
 def test_bad_scale_arguments_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
