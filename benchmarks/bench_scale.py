@@ -373,32 +373,25 @@ def jobs_ceiling(sdist: str, one: float) -> tuple[float, float, float]:
     for free, a parse split in two.
     """
     sys.path.insert(0, str(ROOT))
-    from concurrent.futures import Future
-
+    from sphinx_codeexamples.extract.executor import InlineExecutor
     from sphinx_codeexamples.extract.runner import BATCH_FILES, Runner
     from sphinx_codeexamples.extract.sources import Source
 
-    class Recorder:
-        """Runs each task at once, as ``--jobs 1`` does, and notes when it came and what it cost."""
-
-        workers = 1
+    class Recorder(InlineExecutor):
+        """``--jobs 1``'s executor, noting when each task came and what it cost."""
 
         def __init__(self) -> None:
             self.begin = time.process_time()
             self.parsing = 0.0
             self.batches: list[tuple[float, float]] = []  # (reader's time at hand-over, parse time)
 
-        def submit(self, function: Any, argument: Any) -> Future[Any]:
+        def submit(self, function: Any, argument: Any) -> Any:
             start = time.process_time()
-            future: Future[Any] = Future()
-            future.set_result(function(argument))
+            future = super().submit(function, argument)
             cost = time.process_time() - start
             self.batches.append((start - self.begin - self.parsing, cost))
             self.parsing += cost
             return future
-
-        def close(self) -> None:
-            pass
 
     recorder = Recorder()
     for _ in Runner(DJANGO_CALLABLES, recorder).run([Source.open(sdist)]):
